@@ -1,0 +1,188 @@
+"""The document model: one version of an article, with exact offsets for everything in it.
+
+Sections, segments and citations are computed from the body on first use and then cached, so
+loading a 100 MB export does not build millions of objects that nobody looks at; they are part
+of the model's serialisation all the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from functools import cached_property
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field
+
+from parallax.core.segment import detect_layout, find_citations, segment_body
+
+SourceFormat = Literal["export", "text", "markdown", "json"]
+
+
+class Frozen(BaseModel):
+    """Base of every core model: immutable, and strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Origin(Frozen):
+    """Where a document came from: the file path as given and the 1-based line it starts on."""
+
+    path: str
+    line: int = Field(ge=1)
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+class Citation(Frozen):
+    """A run of adjacent citation markers such as ``[1][25]``, with the numbers it cites."""
+
+    index: int
+    start: int
+    end: int
+    text: str
+    numbers: tuple[int, ...]
+
+
+class Section(Frozen):
+    """A section of a body, e.g. ``Group 2: Rare Earth Mining Initiatives``.
+
+    ``start``/``end`` delimit the section's content; ``heading_start``/``heading_end`` its
+    heading, when it has one (``None`` for the untitled lead of a body).
+    """
+
+    index: int
+    title: str | None
+    label: str | None = None
+    number: int | None = None
+    name: str | None = None
+    start: int
+    end: int
+    heading_start: int | None = None
+    heading_end: int | None = None
+
+
+class Segment(Frozen):
+    """One claim or sentence. ``body[start:end] == text`` always holds.
+
+    ``block`` numbers the bullet or paragraph the sentence belongs to (several sentences of one
+    bullet share it); ``citations`` are indices into ``Document.citations``.
+    """
+
+    index: int
+    section: int
+    block: int
+    start: int
+    end: int
+    text: str
+    citations: tuple[int, ...] = ()
+
+
+class Document(Frozen):
+    """One version of an article as read from a source file."""
+
+    id: str = Field(description="Stable content hash of title, source, timestamp and body.")
+    index: int = Field(ge=1, description="1-based position in input order.")
+    title: str
+    source: str | None = None
+    published: datetime | None = None
+    published_raw: str | None = Field(None, description="The timestamp exactly as written.")
+    url: str | None = None
+    external_id: str | None = Field(None, description="The id given by the source, if any.")
+    origin: Origin
+    format: SourceFormat
+    encoding: str = "utf-8"
+    body: str
+
+    @computed_field(repr=False)  # type: ignore[prop-decorator]
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the body alone; annotations use it to notice a changed source."""
+        return hashlib.sha256(self.body.encode("utf-8", "surrogatepass")).hexdigest()
+
+    @computed_field(repr=False)  # type: ignore[prop-decorator]
+    @cached_property
+    def citations(self) -> tuple[Citation, ...]:
+        """Every run of citation markers in the body, in order."""
+        return tuple(
+            Citation(
+                index=i,
+                start=span.start,
+                end=span.end,
+                text=self.body[span.start : span.end],
+                numbers=span.numbers,
+            )
+            for i, span in enumerate(find_citations(self.body))
+        )
+
+    @cached_property
+    def structure(self) -> tuple[tuple[Section, ...], tuple[Segment, ...]]:
+        """Sections and segments, computed together on first use."""
+        section_spans, segment_spans = segment_body(
+            self.body, detect_layout(self.body, self.format)
+        )
+        sections = tuple(
+            Section(
+                index=i,
+                title=s.title,
+                label=s.label,
+                number=s.number,
+                name=s.name,
+                start=s.start,
+                end=s.end,
+                heading_start=s.heading_start,
+                heading_end=s.heading_end,
+            )
+            for i, s in enumerate(section_spans)
+        )
+        citations = self.citations
+        segments = []
+        cursor = 0
+        for i, span in enumerate(segment_spans):
+            while cursor < len(citations) and citations[cursor].end <= span.start:
+                cursor += 1
+            inside = []
+            probe = cursor
+            while probe < len(citations) and citations[probe].start < span.end:
+                if citations[probe].end <= span.end:
+                    inside.append(probe)
+                probe += 1
+            segments.append(
+                Segment(
+                    index=i,
+                    section=span.section,
+                    block=span.block,
+                    start=span.start,
+                    end=span.end,
+                    text=self.body[span.start : span.end],
+                    citations=tuple(inside),
+                )
+            )
+        return sections, tuple(segments)
+
+    @computed_field(repr=False)  # type: ignore[prop-decorator]
+    @property
+    def sections(self) -> tuple[Section, ...]:
+        """The body's sections in order; a body without headings has one untitled section."""
+        return self.structure[0]
+
+    @computed_field(repr=False)  # type: ignore[prop-decorator]
+    @property
+    def segments(self) -> tuple[Segment, ...]:
+        """Every claim or sentence of the body, in order."""
+        return self.structure[1]
+
+    @property
+    def label(self) -> str:
+        """A short human label: ``#3 Source``."""
+        return f"#{self.index} {self.source or self.origin.path}"
+
+
+def document_id(title: str, source: str | None, published_raw: str | None, body: str) -> str:
+    """The stable id of a document: a hash of what it says and who said it when."""
+    digest = hashlib.blake2b(digest_size=8)
+    for part in (title, source or "", published_raw or "", body):
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x1f")
+    return "d" + digest.hexdigest()

@@ -1,0 +1,208 @@
+"""Read source files and directories into :class:`~parallax.core.document.Document` models.
+
+``load(paths)`` walks the paths (directories recursively, filtered by include/exclude globs),
+detects each file's encoding and format from its content, parses it, and numbers the documents
+in input order. Problems with one file or one record never stop the others: they are collected
+as one-line ``path:line: message`` reports in ``Corpus.problems``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from parallax.core.document import Document, Origin, document_id
+from parallax.core.errors import IngestError, Problem
+from parallax.core.ingest.decode import TextSource, decode_bytes, open_source
+from parallax.core.ingest.json_records import looks_like_json, parse_json
+from parallax.core.ingest.records import RawDocument
+from parallax.core.ingest.search_export import looks_like_export, parse_export
+from parallax.core.ingest.text import looks_like_markdown, parse_text_document
+
+FormatChoice = Literal["auto", "export", "text", "markdown", "json"]
+FORMATS: tuple[FormatChoice, ...] = ("auto", "export", "text", "markdown", "json")
+
+#: Files picked up when walking a directory (files named explicitly are always read).
+DEFAULT_INCLUDE = ("*.txt", "*.text", "*.md", "*.markdown", "*.json", "*.jsonl", "*.ndjson")
+
+__all__ = [
+    "DEFAULT_INCLUDE",
+    "FORMATS",
+    "Corpus",
+    "FormatChoice",
+    "IngestError",
+    "Problem",
+    "RawDocument",
+    "detect_format",
+    "iter_files",
+    "load",
+    "parse_source",
+    "parse_string",
+]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The documents read from some paths, in input order, and every problem met on the way."""
+
+    documents: tuple[Document, ...] = ()
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+    def by_id(self) -> dict[str, Document]:
+        """Map document id to document."""
+        return {document.id: document for document in self.documents}
+
+
+def detect_format(head: str, path: str) -> FormatChoice:
+    """Guess a file's format from the start of its text (and, for Markdown, its name)."""
+    if looks_like_json(head):
+        return "json"
+    if looks_like_export(head):
+        return "export"
+    if looks_like_markdown(head, path):
+        return "markdown"
+    return "text"
+
+
+def parse_source(
+    source: TextSource, *, format: FormatChoice = "auto"
+) -> Iterator[RawDocument | Problem]:
+    """Parse a decoded source. Raises :class:`IngestError` when it holds nothing usable."""
+    chosen = detect_format(source.head, source.path) if format == "auto" else format
+    if chosen == "export":
+        yield from parse_export(source.lines(), path=source.path)
+    elif chosen == "json":
+        yield from parse_json(source.read(), path=source.path)
+    else:
+        yield parse_text_document(source.read(), path=source.path, markdown=chosen == "markdown")
+
+
+def parse_string(
+    text: str, *, path: str = "<string>", format: FormatChoice = "auto"
+) -> list[RawDocument | Problem]:
+    """Parse text already in memory (tests, stdin). Raises :class:`IngestError`."""
+    return list(parse_source(decode_bytes(text.encode("utf-8"), path=path), format=format))
+
+
+def iter_files(
+    paths: Iterable[str | Path],
+    *,
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+) -> Iterator[tuple[Path, str] | Problem]:
+    """Yield ``(file, display path)`` for every file to read, or a Problem for a bad path.
+
+    Directories are walked recursively in sorted order, skipping hidden entries; their files
+    must match one of ``include`` (default :data:`DEFAULT_INCLUDE`) and none of ``exclude``.
+    Globs match the file name or its path relative to the directory.
+    """
+    patterns = tuple(include) if include else DEFAULT_INCLUDE
+    for given in paths:
+        display = str(given)
+        path = Path(given)
+        if display == "-":
+            yield path, "<stdin>"
+        elif path.is_dir():
+            found = False
+            for file in _walk(path):
+                relative = file.relative_to(path).as_posix()
+                if _matches(relative, patterns) and not _matches(relative, exclude):
+                    found = True
+                    yield file, str(path / relative) if display != "." else relative
+            if not found:
+                yield Problem(display, None, f"no files matching {', '.join(patterns)}")
+        elif path.is_file():
+            if not _matches(path.name, exclude):
+                yield path, display
+        elif path.exists():
+            yield Problem(display, None, "not a regular file or directory")
+        else:
+            yield Problem(display, None, "no such file or directory")
+
+
+def _walk(directory: Path) -> Iterator[Path]:
+    try:
+        entries = sorted(directory.iterdir(), key=lambda p: p.name)
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            yield from _walk(entry)
+        elif entry.is_file():
+            yield entry
+
+
+def _matches(relative: str, patterns: Sequence[str]) -> bool:
+    name = relative.rsplit("/", 1)[-1]
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(relative, p) for p in patterns)
+
+
+def load(
+    paths: Iterable[str | Path],
+    *,
+    include: Sequence[str] | None = None,
+    exclude: Sequence[str] = (),
+    format: FormatChoice = "auto",
+    on_file: Callable[[str], None] | None = None,
+) -> Corpus:
+    """Read every document under ``paths``; never raises for bad input.
+
+    ``on_file`` is called with each file's display path before it is read (progress).
+    """
+    documents: list[Document] = []
+    problems: list[Problem] = []
+    seen_ids: dict[str, int] = {}
+    for item in iter_files(paths, include=include, exclude=exclude):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        file, display = item
+        if on_file is not None:
+            on_file(display)
+        try:
+            if display == "<stdin>":
+                source = decode_bytes(sys.stdin.buffer.read(), path=display)
+            else:
+                source = open_source(file, path=display)
+            # Materialise the file's records first, so a fatal error met half-way through a
+            # file (a NUL byte at line 900) rejects the file as a whole instead of half of it.
+            records = list(parse_source(source, format=format))
+        except IngestError as error:
+            problems.append(error.problem)
+            continue
+        for record in records:
+            if isinstance(record, Problem):
+                problems.append(record)
+                continue
+            if not record.body:
+                problems.append(Problem(display, record.line, "expected body text after the title"))
+            documents.append(_build(record, len(documents) + 1, display, source.encoding, seen_ids))
+    return Corpus(tuple(documents), tuple(problems))
+
+
+def _build(
+    record: RawDocument, index: int, path: str, encoding: str, seen_ids: dict[str, int]
+) -> Document:
+    base = document_id(record.title, record.source, record.published_raw, record.body)
+    copies = seen_ids.get(base, 0) + 1
+    seen_ids[base] = copies
+    return Document(
+        id=base if copies == 1 else f"{base}-{copies}",
+        index=index,
+        title=record.title,
+        source=record.source,
+        published=record.published,
+        published_raw=record.published_raw,
+        url=record.url,
+        external_id=record.external_id,
+        origin=Origin(path=path, line=record.line),
+        format=record.format,
+        encoding=encoding,
+        body=record.body,
+    )

@@ -1,0 +1,147 @@
+"""JSON and JSON Lines: a JSON array of article objects, one object, ``{"documents": [...]}``
+(what ``parallax parse --json`` prints), or one object per line.
+
+Each object needs a body (``body``, ``text`` or ``content``); ``title``, ``source``,
+``published`` (``date``, ``published_at``), ``url`` and ``id`` are optional. An object that
+cannot be used is reported with its line and skipped; the others load.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from parallax.core.errors import IngestError, Problem
+from parallax.core.ingest.records import RawDocument, clean_field
+
+_BODY_KEYS = ("body", "text", "content")
+_PUBLISHED_KEYS = ("published_raw", "published", "date", "published_at")
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+
+
+def looks_like_json(head: str) -> bool:
+    """True when the text opens like JSON (an object or an array)."""
+    return head.lstrip("\ufeff \t\n\r")[:1] in ("{", "[")
+
+
+def _line_at(text: str, position: int) -> int:
+    return text.count("\n", 0, position) + 1
+
+
+def _describe(error: json.JSONDecodeError) -> str:
+    return f"expected valid JSON ({error.msg} at column {error.colno})"
+
+
+def parse_json(text: str, *, path: str) -> Iterator[RawDocument | Problem]:
+    """Yield the documents of a JSON or JSON Lines text, and a Problem per unusable record.
+
+    Raises :class:`IngestError` when the text is not JSON at all.
+    """
+    text = text.removeprefix("\ufeff")
+    start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    if text[start : start + 1] == "[":
+        yield from _parse_array(text, start, path)
+        return
+    if text[start : start + 1] != "{":
+        raise IngestError(path, _line_at(text, start), "expected a JSON object or array")
+    decoder = json.JSONDecoder()
+    try:
+        value, end = decoder.raw_decode(text, start)
+    except json.JSONDecodeError as error:
+        raise IngestError(path, error.lineno, _describe(error)) from None
+    except RecursionError:
+        raise IngestError(path, _line_at(text, start), "expected JSON nested less deeply") from None
+    rest = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+    if rest >= len(text):
+        if isinstance(value, dict) and isinstance(value.get("documents"), list):
+            for item in value["documents"]:
+                yield _record(item, _line_at(text, start), path)
+        else:
+            yield _record(value, _line_at(text, start), path)
+        return
+    yield from _parse_lines(text, path)
+
+
+def _parse_array(text: str, start: int, path: str) -> Iterator[RawDocument | Problem]:
+    decoder = json.JSONDecoder()
+    position = start + 1
+    while True:
+        position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+        if text[position : position + 1] == "]":
+            return
+        try:
+            value, end = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as error:
+            raise IngestError(path, error.lineno, _describe(error)) from None
+        except RecursionError:
+            raise IngestError(
+                path, _line_at(text, position), "expected JSON nested less deeply"
+            ) from None
+        yield _record(value, _line_at(text, position), path)
+        position = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        separator = text[position : position + 1]
+        if separator == ",":
+            position += 1
+        elif separator != "]":
+            raise IngestError(path, _line_at(text, position), "expected ',' or ']' in the array")
+
+
+def _parse_lines(text: str, path: str) -> Iterator[RawDocument | Problem]:
+    for lineno, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        try:
+            value = json.loads(line)
+        except json.JSONDecodeError as error:
+            yield Problem(path, lineno, _describe(error))
+            continue
+        except RecursionError:
+            yield Problem(path, lineno, "expected JSON nested less deeply")
+            continue
+        yield _record(value, lineno, path)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return _LONE_SURROGATE.sub("\ufffd", value)
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, int | float):
+        return str(value)
+    raise TypeError
+
+
+def _record(value: Any, line: int, path: str) -> RawDocument | Problem:
+    if not isinstance(value, dict):
+        return Problem(path, line, f"expected a JSON object, found {type(value).__name__}")
+    body_key = next((k for k in _BODY_KEYS if isinstance(value.get(k), str)), None)
+    if body_key is None:
+        return Problem(path, line, 'expected a "body", "text" or "content" string')
+    fields: dict[str, str | None] = {}
+    for name, keys in (
+        ("title", ("title", "headline")),
+        ("source", ("source", "publisher", "outlet")),
+        ("published", _PUBLISHED_KEYS),
+        ("url", ("url", "link")),
+        ("id", ("id",)),
+    ):
+        key = next((k for k in keys if value.get(k) is not None), None)
+        try:
+            fields[name] = _text(value[key]) if key else None
+        except TypeError:
+            return Problem(path, line, f'expected a string for "{key}"')
+    return RawDocument(
+        title=" ".join((fields["title"] or "").split()),
+        body=(_text(value[body_key]) or "").strip(),
+        line=line,
+        format="json",
+        source=clean_field(fields["source"]),
+        published_raw=clean_field(fields["published"]),
+        url=clean_field(fields["url"]),
+        external_id=clean_field(fields["id"]),
+    )

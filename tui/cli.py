@@ -1,0 +1,193 @@
+"""The ``parallax`` command: open the review app, or run one step of the pipeline in a pipe.
+
+Exit codes (also in the README):
+
+* 0: success, possibly with warnings about some inputs on stderr;
+* 1: an internal error (a bug): one line on stderr, the traceback with ``PARALLAX_DEBUG=1``;
+* 2: bad usage, or no document could be loaded from the given paths;
+* 130: interrupted (Ctrl-C).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import TextIO
+
+from parallax.core import __version__
+from parallax.core.data import demo_corpus_path
+from parallax.core.ingest import FORMATS, Corpus, load
+from parallax.tui.safe import neutralize
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+EXAMPLES = """\
+examples:
+  parallax                               open the review app on the built-in demo corpus
+  parallax articles/ --include '*.md'    review every Markdown file under articles/
+  parallax parse export.txt --json       print the parsed documents as JSON
+  parallax parse - < feed.jsonl          read JSON Lines from standard input
+
+exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage or nothing loaded,
+130 interrupted. Set PARALLAX_DEBUG=1 to see tracebacks of internal errors.
+"""
+
+
+class UsageError(Exception):
+    """Bad command-line usage detected after parsing (exit code 2)."""
+
+
+def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) -> None:
+    parser.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories to read ('-' for stdin); default: the demo corpus",
+    )
+    flags = ["--input-format", "--format"] if format_flag else ["--input-format"]
+    parser.add_argument(
+        *flags,
+        dest="input_format",
+        choices=FORMATS,
+        default="auto",
+        help="input format (default: detected from each file's content)",
+    )
+    parser.add_argument(
+        "--include",
+        action="append",
+        metavar="GLOB",
+        help="in directories, read only files matching GLOB (repeatable; "
+        "default: *.txt *.md *.markdown *.json *.jsonl *.ndjson)",
+    )
+    parser.add_argument(
+        "--exclude",
+        action="append",
+        default=[],
+        metavar="GLOB",
+        help="skip files matching GLOB (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="parallax",
+        description="Review near-duplicate sources: ingest, cluster, align, classify, annotate.",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"parallax {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    parse = commands.add_parser(
+        "parse",
+        help="read sources and print the documents found",
+        description="Read sources and print the documents found (a summary, or JSON).",
+        epilog="example:\n  parallax parse export.txt notes/ --json > documents.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(parse, format_flag=True)
+    parse.add_argument("--json", action="store_true", help="print the documents as JSON")
+    return parser
+
+
+def _load(args: argparse.Namespace, err: TextIO) -> Corpus:
+    paths = args.paths or [str(demo_corpus_path())]
+    progress = _file_progress(err) if err.isatty() else None
+    corpus = load(
+        paths,
+        include=args.include,
+        exclude=args.exclude,
+        format=args.input_format,
+        on_file=progress,
+    )
+    if progress is not None:
+        err.write("\r\x1b[K")
+    for problem in corpus.problems:
+        err.write(f"parallax: {neutralize(str(problem), keep_newlines=False)}\n")
+    return corpus
+
+
+def _file_progress(err: TextIO) -> Callable[[str], None]:
+    def show(path: str) -> None:
+        name = neutralize(path, keep_newlines=False)[-60:]
+        err.write(f"\r\x1b[Kreading {name}")
+        err.flush()
+
+    return show
+
+
+def _nothing_loaded(err: TextIO) -> int:
+    err.write("parallax: no document loaded\n")
+    return EXIT_BAD_INPUT
+
+
+def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax parse``: the documents as a summary table or as JSON."""
+    corpus = _load(args, err)
+    if not corpus.documents:
+        return _nothing_loaded(err)
+    if args.json:
+        out.write('{"schema": "parallax.documents/1", "documents": [')
+        for i, document in enumerate(corpus.documents):
+            out.write(",\n" if i else "\n")
+            out.write(json.dumps(document.model_dump(mode="json"), ensure_ascii=False))
+        out.write("\n]}\n")
+        return EXIT_OK
+    for document in corpus.documents:
+        published = document.published_raw or "-"
+        source = neutralize(document.source or "-", keep_newlines=False)
+        title = neutralize(document.title or "(untitled)", keep_newlines=False)
+        out.write(
+            f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
+            f"{source}  |  {title}\n"
+            f"      {len(document.sections)} sections, {len(document.segments)} segments, "
+            f"{len(document.citations)} citation markers  ({document.origin})\n"
+        )
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
+    "parse": run_parse,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``parallax`` console script; returns the exit code."""
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        args = parser.parse_args(arguments)
+        if args.command is None:
+            parser.print_help()
+            return EXIT_OK
+        return COMMANDS[args.command](args, sys.stdout, sys.stderr)
+    except UsageError as error:
+        sys.stderr.write(f"parallax: {error}\n")
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("parallax: interrupted\n")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader of our output went away (e.g. `| head`); that is not an error.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+    except Exception as error:
+        if os.environ.get("PARALLAX_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"parallax: internal error: {type(error).__name__}: {error} "
+            "(set PARALLAX_DEBUG=1 for the traceback; please report it)\n"
+        )
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
