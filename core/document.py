@@ -145,7 +145,7 @@ class Document(Frozen):
             inside = []
             probe = cursor
             while probe < len(citations) and citations[probe].start < span.end:
-                if citations[probe].end <= span.end:
+                if citations[probe].start >= span.start and citations[probe].end <= span.end:
                     inside.append(probe)
                 probe += 1
             segments.append(

@@ -18,8 +18,11 @@ from collections.abc import Callable, Sequence
 from typing import TextIO
 
 from parallax.core import __version__
+from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
 from parallax.core.data import demo_corpus_path
+from parallax.core.document import Document
 from parallax.core.ingest import FORMATS, Corpus, load
+from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.safe import neutralize
 
 EXIT_OK = 0
@@ -94,33 +97,59 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_input_options(parse, format_flag=True)
     parse.add_argument("--json", action="store_true", help="print the documents as JSON")
+
+    cluster = commands.add_parser(
+        "cluster",
+        help="group near-duplicate documents into stories",
+        description="Group near-duplicate documents into stories (clusters of versions).",
+        epilog="examples:\n  parallax cluster export.txt\n"
+        "  parallax cluster articles/ --format json --threshold 0.5 > clusters.json",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(cluster, format_flag=False)
+    cluster.add_argument(
+        "--format", choices=("text", "json"), default="text", help="output format (default text)"
+    )
+    _add_cluster_options(cluster)
     return parser
 
 
-def _load(args: argparse.Namespace, err: TextIO) -> Corpus:
+def _load(args: argparse.Namespace, err: TextIO, progress: StageProgress | None = None) -> Corpus:
     paths = args.paths or [str(demo_corpus_path())]
-    progress = _file_progress(err) if err.isatty() else None
     corpus = load(
         paths,
         include=args.include,
         exclude=args.exclude,
         format=args.input_format,
-        on_file=progress,
+        on_file=progress.on_file if progress is not None else None,
     )
-    if progress is not None:
-        err.write("\r\x1b[K")
     for problem in corpus.problems:
         err.write(f"parallax: {neutralize(str(problem), keep_newlines=False)}\n")
     return corpus
 
 
-def _file_progress(err: TextIO) -> Callable[[str], None]:
-    def show(path: str) -> None:
-        name = neutralize(path, keep_newlines=False)[-60:]
-        err.write(f"\r\x1b[Kreading {name}")
-        err.flush()
+def _threshold(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected a number between 0 and 1, got {text!r}"
+        ) from None
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text}")
+    return value
 
-    return show
+
+def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
+    default = ClusterSettings().threshold
+    parser.add_argument(
+        "--threshold",
+        type=_threshold,
+        default=default,
+        metavar="T",
+        help=f"least similarity (0..1) of two versions of one story (default {default}: "
+        "the share of words two texts have in the same order)",
+    )
 
 
 def _nothing_loaded(err: TextIO) -> int:
@@ -153,8 +182,61 @@ def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def document_summary(document: Document) -> dict[str, object]:
+    """The short description of a document that every JSON output starts with."""
+    return {
+        "id": document.id,
+        "index": document.index,
+        "title": document.title,
+        "source": document.source,
+        "published": document.published.isoformat() if document.published else None,
+        "origin": document.origin.model_dump(),
+    }
+
+
+def _cluster(corpus: Corpus, args: argparse.Namespace, progress: StageProgress) -> Clustering:
+    settings = ClusterSettings(threshold=args.threshold)
+    return cluster_documents(corpus.documents, settings=settings, progress=progress.on_stage)
+
+
+def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax cluster``: the stories of a corpus, as text or JSON."""
+    with stage_progress(err) as progress:
+        corpus = _load(args, err, progress)
+        if not corpus.documents:
+            return _nothing_loaded(err)
+        clustering = _cluster(corpus, args, progress)
+    if args.format == "json":
+        payload = {
+            "schema": "parallax.clusters/1",
+            "settings": clustering.settings.model_dump(),
+            "documents": [document_summary(d) for d in corpus.documents],
+            "clusters": [c.model_dump(mode="json") for c in clustering.clusters],
+        }
+        json.dump(payload, out, ensure_ascii=False, indent=1)
+        out.write("\n")
+        return EXIT_OK
+    by_id = corpus.by_id()
+    stories = [c for c in clustering.clusters if len(c.documents) > 1]
+    singles = len(clustering.clusters) - len(stories)
+    out.write(
+        f"{len(corpus.documents)} documents, {len(stories)} stories with several versions, "
+        f"{singles} single documents (threshold {clustering.settings.threshold})\n"
+    )
+    for cluster in clustering.clusters:
+        out.write(f"\n{cluster.id}  {len(cluster.documents)} version(s)\n")
+        for document_id in cluster.documents:
+            document = by_id[document_id]
+            source = neutralize(document.source or "-", keep_newlines=False)
+            title = neutralize(document.title or "(untitled)", keep_newlines=False)
+            published = document.published_raw or "-"
+            out.write(f"  #{document.index:<4} {published:<16}  {source}  |  {title}\n")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "parse": run_parse,
+    "cluster": run_cluster,
 }
 
 

@@ -1,0 +1,194 @@
+"""A synthetic news corpus with ground truth, for the benchmarks.
+
+Stories of about 300 words are written from a Zipf-distributed pseudo-vocabulary with English
+function words at a realistic rate, names, numbers, dates and citation markers. Stories are
+grouped in topics that share a vocabulary, so unrelated stories of one topic are hard negatives.
+Each story has 1 to 5 versions; every version after the first changes numbers, names and
+citation markers, drops and rewords sentences, and sometimes swaps two sentences.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from parallax.core.document import Document, Origin, document_id
+
+FUNCTION_WORDS = (
+    "the of to and a in that is for on was with as by at from it his be are which has have "
+    "this an but not were had its their been also after who they more said will would over "
+    "than into about before when there up out one all new two could during other between"
+).split()
+QUALIFIERS = ["about", "over", "nearly", "at least", "up to", "more than", "around"]
+UNITS = ["tons", "kilometers", "percent", "million yen", "billion dollars", "meters", "days"]
+MONTHS = "January February March April May June July August September October November".split()
+
+
+def _pseudo_word(rng: random.Random) -> str:
+    syllables = ["ka", "to", "ri", "men", "sal", "dor", "vi", "lek", "par", "nu", "ost", "ber"]
+    syllables += ["an", "el", "is", "or", "tra", "qui", "zen", "ho", "ma", "fel", "gor", "in"]
+    return "".join(rng.choice(syllables) for _ in range(rng.randint(2, 4)))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """Shared and per-topic words and names, drawn with a Zipf law."""
+
+    common: list[str]
+    topics: list[list[str]]
+    names: list[str]
+
+
+def make_vocabulary(rng: random.Random, topics: int) -> Vocabulary:
+    words = sorted({_pseudo_word(rng) for _ in range(30_000)})
+    rng.shuffle(words)
+    common = words[:8_000]
+    pool = words[8_000:]
+    per_topic = [rng.sample(pool, 150) for _ in range(topics)]
+    names = sorted({_pseudo_word(rng).title() for _ in range(5_000)})
+    return Vocabulary(common, per_topic, names)
+
+
+def _zipf_pick(rng: random.Random, words: list[str]) -> str:
+    # Rank r is picked with probability ~ 1/r (a Zipf law with exponent 1).
+    rank = int(len(words) ** rng.random()) - 1
+    return words[min(rank, len(words) - 1)]
+
+
+def _sentence(rng: random.Random, vocab: Vocabulary, topic: list[str], names: list[str]) -> str:
+    words: list[str] = []
+    for _ in range(rng.randint(14, 26)):
+        roll = rng.random()
+        if roll < 0.42:
+            words.append(_zipf_pick(rng, FUNCTION_WORDS))
+        elif roll < 0.70:
+            words.append(_zipf_pick(rng, topic))
+        elif roll < 0.96:
+            words.append(_zipf_pick(rng, vocab.common))
+        elif roll < 0.98:
+            words.append(rng.choice(names))
+        else:
+            words.append(f"{rng.choice(QUALIFIERS)} {rng.randint(2, 900)} {rng.choice(UNITS)}")
+    if rng.random() < 0.3:
+        words.append(f"on {rng.choice(MONTHS)} {rng.randint(1, 28)}")
+    text = " ".join(words)
+    return text[0].upper() + text[1:] + f" [{rng.randint(1, 9)}][{rng.randint(10, 40)}]."
+
+
+def _vary(
+    rng: random.Random, sentences: list[str], vocab: Vocabulary, names: list[str]
+) -> list[str]:
+    """A new version: light edits for most, a heavy rewrite (a summary, a rewrite) for some."""
+    heavy = rng.random() < 0.25
+    out = list(sentences)
+    for _ in range(rng.randint(0, max(1, len(out) // 4) if heavy else 2)):  # drop sentences
+        if len(out) > 4:
+            out.pop(rng.randrange(len(out)))
+    rewrites = rng.randint(len(out) // 4, len(out) // 2) if heavy else rng.randint(1, 3)
+    for _ in range(rewrites):  # reword a sentence: replace 20-50% of its words
+        i = rng.randrange(len(out))
+        words = out[i].split(" ")
+        share = rng.uniform(0.2, 0.5)
+        for j in rng.sample(range(len(words)), k=max(1, int(len(words) * share))):
+            if not words[j].startswith("["):
+                words[j] = _zipf_pick(rng, vocab.common)
+        out[i] = " ".join(words)
+    for _ in range(rng.randint(1, 3)):  # change a number, a name, a citation marker
+        i = rng.randrange(len(out))
+        out[i] = _replace_first_number(out[i], rng)
+        if names:
+            out[i] = out[i].replace(rng.choice(names), rng.choice(vocab.names), 1)
+        out[i] = out[i].replace("][", f"][{rng.randint(41, 60)}][", 1)
+    if len(out) > 3 and rng.random() < 0.3:  # swap two neighbouring sentences
+        i = rng.randrange(len(out) - 1)
+        out[i], out[i + 1] = out[i + 1], out[i]
+    return out
+
+
+def _replace_first_number(sentence: str, rng: random.Random) -> str:
+    words = sentence.split(" ")
+    for j, word in enumerate(words):
+        if word.isdigit():
+            words[j] = str(int(word) + rng.randint(1, 50))
+            break
+    return " ".join(words)
+
+
+def generate(
+    documents: int, *, seed: int = 42, words_per_story: int = 300
+) -> tuple[list[Document], list[int]]:
+    """Return ``documents`` synthetic documents and, for each, the id of its true story."""
+    rng = random.Random(seed)
+    vocab = make_vocabulary(rng, topics=max(1, documents // 60))
+    out: list[Document] = []
+    truth: list[int] = []
+    start = datetime(2026, 1, 1)
+    background: dict[int, list[str]] = {}
+    for story, story_docs in enumerate(_stories(rng, documents)):
+        topic_index = rng.randrange(len(vocab.topics))
+        topic = vocab.topics[topic_index]
+        names = rng.sample(vocab.names, 6)
+        base: list[str] = []
+        # Hard negatives: a fifth of the stories reuse background sentences of an earlier,
+        # different story on the same topic.
+        if topic_index in background and rng.random() < 0.2:
+            base.extend(rng.sample(background[topic_index], k=2))
+        while sum(len(s.split()) for s in base) < words_per_story:
+            base.append(_sentence(rng, vocab, topic, names))
+        background[topic_index] = base[-4:]
+        title = " ".join(_zipf_pick(rng, topic) for _ in range(rng.randint(5, 9))).title()
+        when = start + timedelta(minutes=rng.randint(0, 60 * 24 * 300))
+        for version in range(story_docs):
+            sentences = base if version == 0 else _vary(rng, base, vocab, names)
+            body = " ".join(sentences)
+            version_title = title if rng.random() < 0.7 else f"{title} {_pseudo_word(rng)}"
+            published = when + timedelta(minutes=rng.randint(0, 600))
+            raw = published.strftime("%Y-%m-%d %H:%M")
+            out.append(
+                Document.model_construct(
+                    id=document_id(version_title, "Synthetic", raw, body) + f"-{len(out)}",
+                    index=len(out) + 1,
+                    title=version_title,
+                    source=f"Outlet {rng.randint(1, 40)}",
+                    published=published,
+                    published_raw=raw,
+                    url=None,
+                    external_id=None,
+                    origin=Origin(path="synthetic", line=len(out) + 1),
+                    format="text",
+                    encoding="utf-8",
+                    body=body,
+                )
+            )
+            truth.append(story)
+    order = list(range(len(out)))
+    rng.shuffle(order)
+    shuffled = [out[i] for i in order]
+    shuffled = [d.model_copy(update={"index": i + 1}) for i, d in enumerate(shuffled)]
+    return shuffled, [truth[i] for i in order]
+
+
+def _stories(rng: random.Random, documents: int) -> Iterator[int]:
+    remaining = documents
+    while remaining > 0:
+        size = min(remaining, rng.randint(1, 5))
+        remaining -= size
+        yield size
+
+
+def pairwise_scores(predicted: list[int], truth: list[int]) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1 of a clustering (labels per item) against the truth."""
+    from collections import Counter
+
+    def pairs(counter: Counter[object]) -> int:
+        return sum(n * (n - 1) // 2 for n in counter.values())
+
+    both = pairs(Counter(zip(predicted, truth, strict=True)))
+    predicted_pairs = pairs(Counter(predicted))
+    true_pairs = pairs(Counter(truth))
+    precision = both / predicted_pairs if predicted_pairs else 1.0
+    recall = both / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
