@@ -192,3 +192,30 @@ def pairwise_scores(predicted: list[int], truth: list[int]) -> tuple[float, floa
     recall = both / true_pairs if true_pairs else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def story(versions: int, *, words: int = 2000, seed: int = 7) -> list[Document]:
+    """One story of about ``words`` words in ``versions`` versions (the first is the original)."""
+    rng = random.Random(seed)
+    vocab = make_vocabulary(rng, topics=4)
+    topic = vocab.topics[0]
+    names = rng.sample(vocab.names, 8)
+    base: list[str] = []
+    while sum(len(s.split()) for s in base) < words:
+        base.append(_sentence(rng, vocab, topic, names))
+    documents = []
+    for version in range(versions):
+        sentences = base if version == 0 else _vary(rng, base, vocab, names)
+        body = " ".join(sentences)
+        documents.append(
+            Document(
+                id=f"s{version}",
+                index=version + 1,
+                title=f"Story version {version + 1}",
+                source=f"Outlet {version + 1}",
+                origin=Origin(path="synthetic", line=version + 1),
+                format="text",
+                body=body,
+            )
+        )
+    return documents

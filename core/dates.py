@@ -58,3 +58,73 @@ def parse_published(raw: str | int | float | None) -> datetime | None:
         except (TypeError, ValueError, IndexError):
             return None
     return None
+
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        1,
+    )
+    for name in names
+}
+_MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+DATE_MENTION = re.compile(
+    rf"(?P<iso>\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b)"
+    rf"|(?P<cjk>(?:(?P<cy>\d{{4}})年)?(?P<cm>\d{{1,2}})月(?:(?P<cd>\d{{1,2}})[日号])?)"
+    rf"|(?P<md>\b(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?)"
+    rf"|(?P<dm>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}}))?)"
+    rf"|(?P<my>\b(?P<m3>{_MONTH})\b\.?(?:\s+(?P<y3>\d{{4}}))?)"
+    rf"|(?P<weekday>\b(?:{'|'.join(_WEEKDAYS)})\b)"
+    rf"|(?P<year>\b(?:1[89]\d\d|2[01]\d\d)\b)",
+    re.IGNORECASE,
+)
+
+
+def find_date_mentions(text: str) -> list[tuple[str, ...]]:
+    """The dates a text mentions, normalised: ``("2026", "1", "23")``, ``("", "1", "23")``,
+    ``("monday",)``; "January 23" and "Jan. 23rd" give the same value."""
+    found: list[tuple[str, ...]] = []
+    for match in DATE_MENTION.finditer(text):
+        group = match.lastgroup
+        if group == "iso":
+            year, month, day = match.group("iso").split("-")
+            found.append((year, str(int(month)), str(int(day))))
+        elif group == "cjk":
+            found.append(
+                (
+                    match.group("cy") or "",
+                    str(int(match.group("cm"))),
+                    str(int(match.group("cd"))) if match.group("cd") else "",
+                )
+            )
+        elif group == "md":
+            month = _MONTHS[match.group("m1").lower()]
+            found.append((match.group("y1") or "", str(month), str(int(match.group("d1")))))
+        elif group == "dm":
+            month = _MONTHS[match.group("m2").lower()]
+            found.append((match.group("y2") or "", str(month), str(int(match.group("d2")))))
+        elif group == "my":
+            word = match.group("m3")
+            if word[0].islower() and not match.group("y3"):
+                continue  # "may", "march": the verbs, not the months
+            found.append((match.group("y3") or "", str(_MONTHS[word.lower()]), ""))
+        elif group == "weekday":
+            found.append((match.group().lower(),))
+        else:
+            found.append((match.group(), "", ""))
+    return found

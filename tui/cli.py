@@ -15,14 +15,20 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TextIO
+
+from rich.console import Console
 
 from parallax.core import __version__
 from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
 from parallax.core.data import demo_corpus_path
 from parallax.core.document import Document
+from parallax.core.entities import AliasTable
 from parallax.core.ingest import FORMATS, Corpus, load
+from parallax.core.report import build_report, render_markdown, report_json
 from parallax.tui.progress import StageProgress, stage_progress
+from parallax.tui.report_view import report_views
 from parallax.tui.safe import neutralize
 
 EXIT_OK = 0
@@ -111,7 +117,49 @@ def build_parser() -> argparse.ArgumentParser:
         "--format", choices=("text", "json"), default="text", help="output format (default text)"
     )
     _add_cluster_options(cluster)
+
+    report = commands.add_parser(
+        "report",
+        help="cluster, align and classify: every discrepancy of every story",
+        description="Cluster the documents into stories, align each story's versions claim by "
+        "claim and report every discrepancy with its kind and severity.",
+        epilog="examples:\n  parallax report\n  parallax report export.txt --format markdown "
+        "> review.md\n  parallax report articles/ --format json --aliases names.toml",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(report, format_flag=False)
+    report.add_argument(
+        "--format",
+        choices=("text", "markdown", "json"),
+        default="text",
+        help="output format (default text: colour on a terminal, plain in a pipe or with NO_COLOR)",
+    )
+    _add_cluster_options(report)
+    _add_alias_option(report)
     return parser
+
+
+def _add_alias_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--aliases",
+        metavar="FILE",
+        help='TOML file of names that denote one entity: [[alias]] names = ["高市早苗", '
+        '"Sanae Takaichi"]',
+    )
+
+
+def _aliases(args: argparse.Namespace) -> AliasTable:
+    if not getattr(args, "aliases", None):
+        return AliasTable()
+    path = Path(args.aliases)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{path}: cannot read the alias file ({error})") from None
+    try:
+        return AliasTable.from_toml(text)
+    except ValueError as error:
+        raise UsageError(f"{path}: {error}") from None
 
 
 def _load(args: argparse.Namespace, err: TextIO, progress: StageProgress | None = None) -> Corpus:
@@ -234,9 +282,34 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax report``: every discrepancy of every story, as text, Markdown or JSON."""
+    aliases = _aliases(args)
+    with stage_progress(err) as progress:
+        corpus = _load(args, err, progress)
+        if not corpus.documents:
+            return _nothing_loaded(err)
+        clustering = _cluster(corpus, args, progress)
+        report = build_report(
+            corpus.documents, clustering, aliases=aliases, progress=progress.on_stage
+        )
+    if args.format == "json":
+        json.dump(report_json(report), out, ensure_ascii=False, indent=1)
+        out.write("\n")
+    elif args.format == "markdown":
+        out.write(render_markdown(report, corpus.documents))
+    else:
+        console = Console(file=out, highlight=False, emoji=False, markup=False)
+        for view in report_views(report, corpus.documents):
+            # In a pipe, long lines stay whole so that grep and friends see them.
+            console.print(view, soft_wrap=not console.is_terminal)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "parse": run_parse,
     "cluster": run_cluster,
+    "report": run_report,
 }
 
 

@@ -1,0 +1,763 @@
+"""Align the N versions of a story claim by claim, then token by token within each claim.
+
+**Rows.** The first version gives the initial rows, one per claim (segment). Every further
+version is matched against the rows on content: each of its claims is scored against up to
+three members of every row with rapidfuzz's normalised Indel similarity over normalised word
+tokens (one token per CJK character; citation markers left out), and pairs are assigned one to
+one, best first, ties going to the pair closest in relative position. Then:
+
+* a claim left over that is mostly contained in a claim it neighbours (a version that *split*
+  one claim in two) joins that claim's row;
+* a row left without this version whose text is mostly contained in one of this version's
+  claims (a version that *merged* two claims) is merged into that claim's row;
+* any other claim starts a new row, placed right after the row holding the version's
+  previous claim, so each version's order is kept wherever the content allows.
+
+Section headings are aligned by title and by the claims they introduce, and the metadata
+(title, source, timestamp) get a row each at the top.
+
+**Variation units.** Within a row, every version's tokens are diffed against the first
+version present (rapidfuzz opcodes over exact tokens, so spelling and case differences show),
+and overlapping differences of all versions are merged into units. A unit gives, for each
+version, the exact text it has at that point, with offsets into its body, or nothing.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_left
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Literal, NamedTuple
+
+import numpy as np
+from pydantic import Field
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Indel
+from rapidfuzz.process import cdist
+
+from parallax.core.document import Document, Frozen
+from parallax.core.quantities import SCALES, UNITS
+
+RowKind = Literal["title", "source", "published", "section", "claim"]
+TextField = Literal["title", "source", "published", "body"]
+
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+#: Tokens for diffing: citation runs, numbers (with separators, decimals, currency and %),
+#: single CJK characters, and words (keeping inner hyphens and apostrophes).
+DIFF_TOKEN = re.compile(
+    r"(?:\[\^?\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–]\s*\d{1,4})*\])+"
+    r"|[$€£¥]?\d+(?:[.,]\d+)*(?:\s?%)?"
+    rf"|[{_CJK}]"
+    rf"|[^\W\d_{_CJK}][^\W_{_CJK}]*(?:['’\-][^\W_{_CJK}]+)*"
+)
+_LATIN_MARKS = re.compile("[\u0300-\u036f]")
+
+
+class AlignSettings(Frozen):
+    """How claims are matched across versions."""
+
+    match: float = Field(
+        0.62,
+        ge=0.0,
+        le=1.0,
+        description="Least bag-of-words similarity (token sort ratio) of two claims in one row.",
+    )
+    contain: float = Field(
+        0.75,
+        ge=0.0,
+        le=1.0,
+        description="Least share of a claim found inside another for a split or merge.",
+    )
+    min_contained_tokens: int = Field(
+        4, ge=1, description="Claims shorter than this never count as split or merged parts."
+    )
+
+
+class Cell(Frozen):
+    """What one version has in a row: its segments (none for a gap) and their span.
+
+    For a body row ``start``/``end`` are offsets into the body; for a metadata row, into that
+    metadata field. Both are ``None`` for a gap.
+    """
+
+    document: str
+    segments: tuple[int, ...] = ()
+    start: int | None = None
+    end: int | None = None
+
+    @property
+    def is_gap(self) -> bool:
+        """True when the version has nothing in this row."""
+        return self.start is None
+
+
+class Row(Frozen):
+    """One aligned point of a story: a claim, a section heading, or a metadata field."""
+
+    index: int
+    kind: RowKind
+    cells: tuple[Cell, ...]
+    section: int | None = Field(None, description="For a heading row, its section number.")
+
+    @property
+    def field(self) -> TextField:
+        """Which text the cells' offsets index."""
+        return "body" if self.kind in ("section", "claim") else self.kind  # type: ignore[return-value]
+
+
+class Alignment(Frozen):
+    """The rows of a story, in display order, over its documents in input order."""
+
+    documents: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+class Token(NamedTuple):
+    """A diff token: its text and where it sits in its text."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def kind(self) -> str:
+        """``cite``, ``num``, ``cjk`` or ``word``, told by the first character."""
+        first = self.text[0]
+        if first == "[":
+            return "cite"
+        if first.isdigit() or first in "$€£¥":
+            return "num"
+        if _CJK_CHAR.match(first):
+            return "cjk"
+        return "word"
+
+
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
+def diff_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
+    """The diff tokens of ``text[start:end]`` with offsets into ``text``."""
+    tokens = _all_tokens(text)
+    starts = _token_starts(text)
+    first = bisect_left(starts, start)
+    last = bisect_left(starts, len(text) if end is None else end)
+    return [t for t in tokens[first:last] if end is None or t.end <= end]
+
+
+@lru_cache(maxsize=512)
+def _all_tokens(text: str) -> tuple[Token, ...]:
+    new = tuple.__new__
+    return tuple(new(Token, (m.group(), m.start(), m.end())) for m in DIFF_TOKEN.finditer(text))
+
+
+@lru_cache(maxsize=512)
+def _token_starts(text: str) -> list[int]:
+    return [t.start for t in _all_tokens(text)]
+
+
+def clear_caches() -> None:
+    """Forget memoised tokens and keys (benchmarks use it to measure cold runs)."""
+    _all_tokens.cache_clear()
+    _token_starts.cache_clear()
+    _MATCH_KEYS.clear()
+    _DIFF_KEYS.clear()
+
+
+def _fold(token: str) -> str:
+    folded = unicodedata.normalize("NFKC", token).casefold()
+    if folded.isascii():
+        return folded
+    return _LATIN_MARKS.sub("", unicodedata.normalize("NFD", folded))
+
+
+class _Memo(dict[str, str]):
+    """A bounded memo of a pure function of one string."""
+
+    def __init__(self, function: Callable[[str], str], limit: int = 200_000) -> None:
+        super().__init__()
+        self.function = function
+        self.limit = limit
+
+    def __missing__(self, key: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
+
+
+_MATCH_KEYS = _Memo(_fold)
+
+
+def match_key(token: str) -> str:
+    """A token folded for matching claims: case, width and Latin diacritics removed."""
+    return _MATCH_KEYS[token]
+
+
+# --- claim rows -------------------------------------------------------------------------------
+
+
+@dataclass
+class _Version:
+    document: Document
+    keys: list[str]  # token string per segment (one character per token), for containment
+    words: list[str]  # folded tokens joined by spaces, for bag-of-words similarity
+
+
+@dataclass
+class _Draft:
+    members: dict[int, list[int]] = field(default_factory=dict)  # version -> segments
+    representatives: list[str] = field(default_factory=list)
+    words: list[str] = field(default_factory=list)
+
+
+class _Keys:
+    """Folded token -> one private-use character, assigned in first-seen order."""
+
+    def __init__(self) -> None:
+        self.codes: dict[str, str] = {}
+
+    def string(self, keys: Sequence[str]) -> str:
+        codes = self.codes
+        out = []
+        for key in keys:
+            code = codes.get(key)
+            if code is None:
+                code = chr(0xF0000 + len(codes) % 0xFFFD)
+                codes[key] = code
+            out.append(code)
+        return "".join(out)
+
+
+def _prepare(documents: Sequence[Document], keys: _Keys) -> list[_Version]:
+    versions = []
+    findall = DIFF_TOKEN.findall
+    for document in documents:
+        body = document.body
+        folded = [
+            [
+                _MATCH_KEYS[text]
+                for text in findall(body, segment.start, segment.end)
+                if text[0] != "["
+            ]
+            for segment in document.segments
+        ]
+        segment_keys = [keys.string(words) for words in folded]
+        # Sorted once, so fuzz.ratio in cdist equals token_sort_ratio at a fraction of its cost.
+        words = [" ".join(sorted(words)) for words in folded]
+        versions.append(_Version(document, segment_keys, words))
+    return versions
+
+
+def _containment(part: str, whole: str) -> float:
+    """Share of ``part``'s tokens found, in order, in ``whole``."""
+    if not part:
+        return 0.0
+    lcs = (len(part) + len(whole) - Indel.distance(part, whole)) / 2
+    return lcs / len(part)
+
+
+def _claim_rows(versions: list[_Version], settings: AlignSettings) -> list[_Draft]:
+    first = versions[0]
+    rows = [_Draft({0: [s]}, [key], [first.words[s]]) for s, key in enumerate(first.keys)]
+    for v in range(1, len(versions)):
+        version = versions[v]
+        count = len(version.keys)
+        if not count:
+            continue
+        total_rows = max(len(rows), 1)
+        row_of: dict[int, int] = {}
+        taken: set[int] = set()
+        # Claims repeated word for word are matched by hash; only the rest need scoring.
+        exact: dict[str, list[int]] = {}
+        for r, row in enumerate(rows):
+            for key in row.representatives:
+                exact.setdefault(key, []).append(r)
+        for s, key in enumerate(version.keys):
+            options = [r for r in exact.get(key, ()) if r not in taken] if key else []
+            if options:
+                r = min(options, key=lambda r: (abs(s / count - r / total_rows), r))
+                row_of[s] = r
+                taken.add(r)
+        pending = [s for s in range(count) if s not in row_of]
+        representatives = [
+            (r, words) for r, row in enumerate(rows) if r not in taken for words in row.words
+        ]
+        candidates: list[tuple[float, float, int, int]] = []
+        if pending and representatives:
+            scores = (
+                cdist(
+                    [version.words[s] for s in pending],
+                    [words for _, words in representatives],
+                    scorer=fuzz.ratio,
+                    score_cutoff=settings.match * 100,
+                )
+                / 100.0
+            )
+            owners = np.fromiter((r for r, _ in representatives), dtype=np.int64)
+            starts = np.flatnonzero(np.diff(owners, prepend=-1))
+            per_row = np.maximum.reduceat(scores, starts, axis=1)
+            row_ids = owners[starts]
+            for i, column in zip(*np.nonzero(per_row >= settings.match), strict=True):
+                s, r = pending[int(i)], int(row_ids[column])
+                distance = abs(s / count - r / total_rows)
+                candidates.append((-float(per_row[i, column]), distance, s, r))
+        for _, _, s, r in sorted(candidates):
+            if s not in row_of and r not in taken:
+                row_of[s] = r
+                taken.add(r)
+        _absorb_splits(version, rows, row_of, settings)
+        _merge_rows(version, v, rows, row_of, taken, settings)
+        for s, r in row_of.items():
+            rows[r].members.setdefault(v, []).append(s)
+            if len(rows[r].representatives) < 3:
+                rows[r].representatives.append(version.keys[s])
+                rows[r].words.append(version.words[s])
+        _insert_new_rows(version, v, rows, row_of)
+    for row in rows:
+        for segments in row.members.values():
+            segments.sort()
+    return rows
+
+
+def _absorb_splits(
+    version: _Version, rows: list[_Draft], row_of: dict[int, int], settings: AlignSettings
+) -> None:
+    """A leftover claim mostly contained in a neighbour's row joins that row."""
+    for s in range(len(version.keys)):
+        if s in row_of or len(version.keys[s]) < settings.min_contained_tokens:
+            continue
+        for neighbour in (s - 1, s + 1):
+            r = row_of.get(neighbour)
+            if r is None:
+                continue
+            if any(
+                _containment(version.keys[s], rep) >= settings.contain
+                for rep in rows[r].representatives
+            ):
+                row_of[s] = r
+                break
+
+
+def _merge_rows(
+    version: _Version,
+    v: int,
+    rows: list[_Draft],
+    row_of: dict[int, int],
+    taken: set[int],
+    settings: AlignSettings,
+) -> None:
+    """A row this version skipped, but whose claim sits inside one of its claims, is merged."""
+    matched = sorted({r for r in row_of.values()})
+    for r in range(len(rows)):
+        if r in taken or not rows[r].members or v in rows[r].members:
+            continue
+        representative = rows[r].representatives[0]
+        if len(representative) < settings.min_contained_tokens:
+            continue
+        for target in matched:
+            if target == r or not rows[target].members:
+                continue
+            segment = next(s for s, row in row_of.items() if row == target)
+            if _containment(representative, version.keys[segment]) >= settings.contain:
+                for other, segments in rows[r].members.items():
+                    rows[target].members.setdefault(other, []).extend(segments)
+                rows[target].representatives.extend(rows[r].representatives)
+                rows[target].words.extend(rows[r].words)
+                rows[r].members = {}
+                rows[r].representatives = []
+                rows[r].words = []
+                break
+
+
+def _insert_new_rows(version: _Version, v: int, rows: list[_Draft], row_of: dict[int, int]) -> None:
+    """Claims still unplaced start rows right after the row of the version's previous claim."""
+    for s in range(len(version.keys)):
+        if s in row_of:
+            continue
+        previous = max((row_of[p] for p in range(s) if p in row_of), default=None)
+        position = 0 if previous is None else previous + 1
+        if previous is None:
+            following = [row_of[n] for n in range(s + 1, len(version.keys)) if n in row_of]
+            position = min(following) if following else len(rows)
+        rows.insert(position, _Draft({v: [s]}, [version.keys[s]], [version.words[s]]))
+        for other, row in row_of.items():
+            if row >= position:
+                row_of[other] = row + 1
+        row_of[s] = position
+
+
+# --- assembling rows ----------------------------------------------------------------------------
+
+
+def _metadata_rows(documents: Sequence[Document]) -> list[Row]:
+    rows = []
+    for kind in ("title", "source", "published"):
+        cells = []
+        for document in documents:
+            value = _metadata_value(document, kind)
+            if value:
+                cells.append(Cell(document=document.id, start=0, end=len(value)))
+            else:
+                cells.append(Cell(document=document.id))
+        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells)))  # type: ignore[arg-type]
+    return rows
+
+
+def _metadata_value(document: Document, kind: str) -> str:
+    if kind == "title":
+        return document.title
+    if kind == "source":
+        return document.source or ""
+    return document.published_raw or ""
+
+
+def metadata_text(document: Document, field: TextField) -> str:
+    """The text a row field refers to for a document (its body for claim and heading rows)."""
+    return document.body if field == "body" else _metadata_value(document, field)
+
+
+def _claim_cell(version: _Version, segments: list[int]) -> Cell:
+    document = version.document
+    spans = [document.segments[s] for s in segments]
+    return Cell(
+        document=document.id,
+        segments=tuple(segments),
+        start=min(span.start for span in spans),
+        end=max(span.end for span in spans),
+    )
+
+
+def _section_rows(
+    versions: list[_Version], drafts: list[_Draft]
+) -> dict[int, list[tuple[int, dict[int, int]]]]:
+    """Heading rows to place before claim row positions: position -> [(label, version->section)]."""
+    row_of_segment: dict[tuple[int, int], int] = {}
+    for position, draft in enumerate(drafts):
+        for v, segments in draft.members.items():
+            for s in segments:
+                row_of_segment[(v, s)] = position
+    placed: dict[int, list[tuple[int, dict[int, int]]]] = {}
+    titles: list[tuple[str, int, dict[int, int]]] = []  # (folded title, position, members)
+    for v, version in enumerate(versions):
+        for section in version.document.sections:
+            if section.heading_start is None:
+                continue
+            positions = [
+                row_of_segment[(v, segment.index)]
+                for segment in version.document.segments
+                if segment.section == section.index and (v, segment.index) in row_of_segment
+            ]
+            position = min(positions) if positions else len(drafts)
+            folded = match_key(section.name or section.title or "")
+            target = None
+            for entry in titles:
+                if v in entry[2]:
+                    continue
+                same_place = entry[1] == position
+                similar = Indel.normalized_similarity(entry[0], folded) >= 0.6
+                if same_place or similar:
+                    target = entry
+                    break
+            if target is None:
+                members: dict[int, int] = {v: section.index}
+                titles.append((folded, position, members))
+                placed.setdefault(position, []).append((len(titles) - 1, members))
+            else:
+                target[2][v] = section.index
+    return placed
+
+
+def align(documents: Sequence[Document], *, settings: AlignSettings | None = None) -> Alignment:
+    """Align the versions of one story (2 to 20 documents, in input order)."""
+    settings = settings or AlignSettings()
+    keys = _Keys()
+    versions = _prepare(documents, keys)
+    drafts = [d for d in _claim_rows(versions, settings) if d.members] if versions else []
+    headings = _section_rows(versions, drafts)
+    rows = _metadata_rows(documents)
+
+    def add(kind: RowKind, cells: list[Cell], section: int | None = None) -> None:
+        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells), section=section))
+
+    for position in range(len(drafts) + 1):
+        for label, members in headings.get(position, []):
+            cells = []
+            for v, version in enumerate(versions):
+                if v in members:
+                    section = version.document.sections[members[v]]
+                    cells.append(
+                        Cell(
+                            document=version.document.id,
+                            start=section.heading_start,
+                            end=section.heading_end,
+                        )
+                    )
+                else:
+                    cells.append(Cell(document=version.document.id))
+            add("section", cells, section=label)
+        if position < len(drafts):
+            draft = drafts[position]
+            add(
+                "claim",
+                [
+                    _claim_cell(version, draft.members[v])
+                    if v in draft.members
+                    else Cell(document=version.document.id)
+                    for v, version in enumerate(versions)
+                ],
+            )
+    return Alignment(documents=tuple(d.id for d in documents), rows=tuple(rows))
+
+
+# --- variation units ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """What one version has at one point of a row: a text span, or nothing (``start is None``).
+
+    ``anchor`` is where absent text would sit (for display), when the version has the row.
+    """
+
+    text: str
+    start: int | None
+    end: int | None
+    anchor: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One point where the versions present in a row differ: one span per version."""
+
+    spans: tuple[Span, ...]
+    present: tuple[bool, ...]  # which versions have the row at all
+
+
+def cell_tokens(document: Document, row: Row, cell: Cell) -> list[Token]:
+    """The diff tokens of a cell, with offsets into the row's field of the document."""
+    if cell.is_gap:
+        return []
+    text = metadata_text(document, row.field)
+    if row.kind == "claim":
+        spans = [(document.segments[s].start, document.segments[s].end) for s in cell.segments]
+    else:
+        spans = [(cell.start or 0, len(text) if cell.end is None else cell.end)]
+    new = tuple.__new__
+    return [
+        new(Token, (m.group(), m.start(), m.end()))
+        for start, end in spans
+        for m in DIFF_TOKEN.finditer(text, start, end)
+    ]
+
+
+def diff_key(token: str) -> str:
+    """A token as compared within a row: folded, without hyphens or apostrophes, so that
+    spelling variants ("Chikyū"/"Chikyu", "Minami-Torishima"/"Minami-Tori-shima") line up."""
+    return _DIFF_KEYS[token]
+
+
+_JOINERS = re.compile(r"['’\-]")
+_DIFF_KEYS = _Memo(lambda token: _JOINERS.sub("", _fold(token)))
+
+
+def _cell_words(document: Document, row: Row, cell: Cell) -> list[str]:
+    text = metadata_text(document, row.field)
+    if row.kind == "claim":
+        words: list[str] = []
+        for s in cell.segments:
+            segment = document.segments[s]
+            words.extend(DIFF_TOKEN.findall(text, segment.start, segment.end))
+        return words
+    return DIFF_TOKEN.findall(text, cell.start or 0, cell.end)
+
+
+def _same_words(documents: Sequence[Document], row: Row) -> bool:
+    """True when every version present has exactly the same tokens (the common case)."""
+    first: list[str] | None = None
+    for document, cell in zip(documents, row.cells, strict=True):
+        if cell.is_gap:
+            continue
+        words = _cell_words(document, row, cell)
+        if first is None:
+            first = words
+        elif words != first:
+            return False
+    return True
+
+
+def variation_units(documents: Sequence[Document], row: Row) -> list[Unit]:
+    """The points where the versions present in ``row`` differ, in the base version's order.
+
+    Metadata rows give at most one unit, the whole field. Body rows are diffed token by token
+    against the first version present; tokens that line up but are written differently are
+    units of their own.
+    """
+    cells = row.cells
+    present = tuple(not cell.is_gap for cell in cells)
+    base = next((i for i, p in enumerate(present) if p), None)
+    if base is None:
+        return []
+    texts = [metadata_text(d, row.field) for d in documents]
+    if row.kind in ("title", "source", "published"):
+        return _metadata_unit(texts, cells, present)
+    if sum(present) < 2:
+        return []
+    if _same_words(documents, row):
+        return []
+    tokens = [cell_tokens(d, row, c) for d, c in zip(documents, cells, strict=True)]
+    base_keys = [diff_key(t.text) for t in tokens[base]]
+    size = len(base_keys)
+    intervals: list[tuple[int, int]] = []
+    spelling: set[tuple[int, int]] = set()
+    maps: dict[int, tuple[list[int], list[int]]] = {}
+    for v, version_tokens in enumerate(tokens):
+        if not present[v] or v == base:
+            continue
+        opcodes = _replacements(
+            Indel.opcodes(base_keys, [diff_key(t.text) for t in version_tokens])
+        )
+        left = [10**9] * (size + 1)
+        right = [-1] * (size + 1)
+        for tag, i1, i2, j1, j2 in opcodes:
+            left[i1] = min(left[i1], j1)
+            right[i1] = max(right[i1], j1 if tag != "insert" else j2)
+            left[i2] = min(left[i2], j2 if tag != "insert" else j1)
+            right[i2] = max(right[i2], j2)
+            if tag == "equal":
+                for x in range(i1 + 1, i2):
+                    left[x] = right[x] = j1 + x - i1
+                for offset in range(i2 - i1):
+                    if tokens[base][i1 + offset].text != version_tokens[j1 + offset].text:
+                        spelling.add((i1 + offset, i1 + offset + 1))
+            else:
+                intervals.append((i1, i2))
+        maps[v] = (left, right)
+    units = []
+    merged = _with_context(_merge_intervals(intervals, spelling), tokens[base])
+    for low, high, owns_low, owns_high in merged:
+        spans = []
+        for v, version_tokens in enumerate(tokens):
+            if not present[v]:
+                spans.append(Span("", None, None))
+                continue
+            if v == base:
+                first, last = low, high
+            else:
+                left, right = maps[v]
+                # Insertions at a boundary belong to the unit that absorbed them.
+                first = left[low] if owns_low else right[low]
+                last = right[high] if owns_high else left[high]
+                last = max(last, first)
+            spans.append(_span(texts[v], version_tokens, first, last, cells[v]))
+        units.append(Unit(tuple(spans), present))
+    return units
+
+
+_MONTH_WORDS = frozenset(
+    """january february march april may june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec""".split()
+)
+
+
+def _with_context(
+    units: list[tuple[int, int, bool, bool]], base: list[Token]
+) -> list[tuple[int, int, bool, bool]]:
+    """Widen units by a neighbouring number, unit or month, so a reading says "15 km" and
+    "January 23" rather than "km" and "23" (the neighbour is the same in every version)."""
+    out: list[tuple[int, int, bool, bool]] = []
+    for index, (low, high, owns_low, owns_high) in enumerate(units):
+        floor = out[-1][1] if out else 0
+        ceiling = units[index + 1][0] if index + 1 < len(units) else len(base)
+        if low > floor and low < high:
+            before = base[low - 1]
+            first = base[low]
+            if (before.kind == "num" and _is_unit_word(first.text)) or (
+                before.text.lower().rstrip(".") in _MONTH_WORDS and first.kind == "num"
+            ):
+                low, owns_low = low - 1, False
+        if high < ceiling and low < high:
+            after = base[high]
+            last = base[high - 1]
+            if (last.kind == "num" and _is_unit_word(after.text)) or (
+                last.text.lower().rstrip(".") in _MONTH_WORDS and after.kind == "num"
+            ):
+                high, owns_high = high + 1, False
+        out.append((low, high, owns_low, owns_high))
+    return out
+
+
+def _is_unit_word(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in UNITS or lowered.rstrip("s") in UNITS or lowered in SCALES
+
+
+def _replacements(opcodes) -> list[tuple[str, int, int, int, int]]:
+    """Indel opcodes with each run of adjacent deletions and insertions made one replacement."""
+    out: list[tuple[str, int, int, int, int]] = []
+    for op in opcodes:
+        current = (op.tag, op.src_start, op.src_end, op.dest_start, op.dest_end)
+        if out and current[0] != "equal" and out[-1][0] != "equal":
+            _, i1, _, j1, _ = out[-1]
+            current = ("replace", i1, current[2], j1, current[4])
+            out[-1] = current
+        else:
+            out.append(current)
+    return out
+
+
+def _metadata_unit(
+    texts: list[str], cells: tuple[Cell, ...], present: tuple[bool, ...]
+) -> list[Unit]:
+    values = {texts[v] for v, p in enumerate(present) if p}
+    if len(values) < 2 and all(present):
+        return []
+    spans = tuple(
+        Span(texts[v], 0, len(texts[v]), 0) if p else Span("", None, None)
+        for v, p in enumerate(present)
+    )
+    return [Unit(spans, tuple(True for _ in present))]
+
+
+def _merge_intervals(
+    changes: list[tuple[int, int]], spelling: set[tuple[int, int]]
+) -> list[tuple[int, int, bool, bool]]:
+    """Union overlapping intervals into units ``(low, high, owns_low, owns_high)``.
+
+    An empty interval (an insertion) joins a unit it touches, unless that unit is only a
+    spelling variant; ``owns_low``/``owns_high`` say whether the unit holds the insertions
+    made at its boundaries.
+    """
+    merged: list[list] = []  # [low, high, spelling_only, insert_points]
+    items = [(low, high, False) for low, high in set(changes)]
+    items += [(low, high, True) for low, high in spelling if (low, high) not in set(changes)]
+    for low, high, is_spelling in sorted(items):
+        if merged:
+            last = merged[-1]
+            empty = low == high
+            touching = low == last[1] and (
+                (empty and not last[2]) or (last[0] == last[1] and not is_spelling)
+            )
+            if low < last[1] or touching:
+                last[1] = max(last[1], high)
+                last[2] = last[2] and is_spelling
+                if empty:
+                    last[3].add(low)
+                continue
+        merged.append([low, high, is_spelling, {low} if low == high else set()])
+    return [(low, high, low in points, high in points) for low, high, _, points in merged]
+
+
+def _span(text: str, tokens: list[Token], first: int, last: int, cell: Cell) -> Span:
+    if last <= first:
+        if tokens and first < len(tokens):
+            anchor = tokens[first].start
+        elif tokens:
+            anchor = tokens[-1].end
+        else:
+            anchor = cell.start
+        return Span("", None, None, anchor)
+    start, end = tokens[first].start, tokens[last - 1].end
+    return Span(text[start:end], start, end, start)

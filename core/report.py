@@ -1,0 +1,205 @@
+"""The review of a corpus: ingest → clusters → aligned stories → discrepancies, as one model.
+
+:func:`analyse_story` runs alignment and classification on one cluster; :func:`build_report`
+does it for every cluster of a corpus (in parallel processes for large corpora) and
+:func:`render_markdown` writes a report a person can read.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from pydantic import Field
+
+from parallax.core.align import Alignment, AlignSettings, align
+from parallax.core.cluster import Cluster, Clustering
+from parallax.core.discrepancy import SEVERITIES, Discrepancy, find_discrepancies
+from parallax.core.document import Document, Frozen
+from parallax.core.entities import AliasTable
+
+SCHEMA = "parallax.report/1"
+Progress = Callable[[str, int, int], None]
+
+
+class Story(Frozen):
+    """One cluster analysed: its documents (ids, input order), alignment and discrepancies."""
+
+    id: str
+    documents: tuple[str, ...]
+    alignment: Alignment
+    discrepancies: tuple[Discrepancy, ...]
+
+    def severity_counts(self) -> dict[str, int]:
+        """Number of discrepancies per severity, for every severity."""
+        counts = Counter(d.severity for d in self.discrepancies)
+        return {severity: counts.get(severity, 0) for severity in SEVERITIES}
+
+
+class DocumentSummary(Frozen):
+    """What a report says about each document."""
+
+    id: str
+    index: int
+    title: str
+    source: str | None
+    published: str | None
+    origin: dict[str, Any]
+
+
+class Report(Frozen):
+    """Every story of a corpus with its discrepancies (``parallax report --format json``)."""
+
+    schema_: str = Field(SCHEMA, alias="schema")
+    documents: tuple[DocumentSummary, ...]
+    clusters: tuple[Story, ...]
+
+
+def summarise(document: Document) -> DocumentSummary:
+    """The short description of a document that reports and exports start with."""
+    return DocumentSummary(
+        id=document.id,
+        index=document.index,
+        title=document.title,
+        source=document.source,
+        published=document.published.isoformat() if document.published else None,
+        origin=document.origin.model_dump(),
+    )
+
+
+def analyse_story(
+    cluster: Cluster,
+    documents: Sequence[Document],
+    *,
+    aliases: AliasTable | None = None,
+    settings: AlignSettings | None = None,
+) -> Story:
+    """Align the documents of ``cluster`` (given in input order) and find their discrepancies."""
+    alignment = align(documents, settings=settings) if len(documents) > 1 else _single(documents)
+    discrepancies = (
+        find_discrepancies(documents, alignment, cluster=cluster.id, aliases=aliases)
+        if len(documents) > 1
+        else []
+    )
+    return Story(
+        id=cluster.id,
+        documents=tuple(d.id for d in documents),
+        alignment=alignment,
+        discrepancies=tuple(discrepancies),
+    )
+
+
+def _single(documents: Sequence[Document]) -> Alignment:
+    return align(documents) if documents else Alignment(documents=(), rows=())
+
+
+def _analyse_chunk(
+    work: list[tuple[Cluster, list[Document]]], aliases: AliasTable | None
+) -> list[Story]:
+    return [analyse_story(cluster, members, aliases=aliases) for cluster, members in work]
+
+
+def build_report(
+    documents: Sequence[Document],
+    clustering: Clustering,
+    *,
+    aliases: AliasTable | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> Report:
+    """Analyse every cluster. Large corpora are shared among ``workers`` processes (default:
+    one per CPU); the result does not depend on how many."""
+    by_id = {document.id: document for document in documents}
+    work = [(c, [by_id[i] for i in c.documents]) for c in clustering.clusters]
+    multi = [item for item in work if len(item[1]) > 1]
+    total = len(work)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    stories: dict[str, Story] = {}
+    if workers > 1 and len(multi) >= 200:
+        size = max(20, len(multi) // (workers * 8))
+        chunks = [multi[i : i + size] for i in range(0, len(multi), size)]
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = 0
+            for result in pool.map(_analyse_chunk, chunks, [aliases] * len(chunks)):
+                for story in result:
+                    stories[story.id] = story
+                done += len(result)
+                if progress is not None:
+                    progress("aligning", done, len(multi))
+    else:
+        for done, (cluster, members) in enumerate(multi, 1):
+            stories[cluster.id] = analyse_story(cluster, members, aliases=aliases)
+            if progress is not None and (done % 50 == 0 or done == len(multi)):
+                progress("aligning", done, len(multi))
+    clusters = tuple(
+        stories.get(cluster.id)
+        or Story(
+            id=cluster.id,
+            documents=tuple(d.id for d in members),
+            alignment=Alignment(documents=tuple(d.id for d in members), rows=()),
+            discrepancies=(),
+        )
+        for cluster, members in work
+    )
+    assert len(clusters) == total
+    return Report(documents=tuple(summarise(d) for d in documents), clusters=clusters)
+
+
+def report_json(report: Report) -> dict[str, Any]:
+    """The report as JSON-ready data: the model's own serialisation, with severity counts."""
+    data = report.model_dump(mode="json", by_alias=True)
+    for story, payload in zip(report.clusters, data["clusters"], strict=True):
+        payload["severity_counts"] = story.severity_counts()
+    return data
+
+
+def render_markdown(report: Report, documents: Sequence[Document]) -> str:
+    """A readable review: one section per story with several versions, every discrepancy with
+    the reading of each version quoted."""
+    by_id = {d.id: d for d in documents}
+    lines = ["# Parallax review", ""]
+    stories = [s for s in report.clusters if len(s.documents) > 1]
+    singles = len(report.clusters) - len(stories)
+    total = Counter(d.severity for s in stories for d in s.discrepancies)
+    lines.append(
+        f"{len(documents)} documents, {len(stories)} stories with several versions, "
+        f"{singles} single documents. Discrepancies: {total.get('high', 0)} high, "
+        f"{total.get('medium', 0)} medium, {total.get('low', 0)} low."
+    )
+    for number, story in enumerate(stories, 1):
+        members = [by_id[i] for i in story.documents]
+        lines += ["", f"## Story {number}: {_md(members[0].title or '(untitled)')}", ""]
+        lines.append(f"Cluster `{story.id}`, {len(members)} versions:")
+        lines.append("")
+        for document in members:
+            lines.append(
+                f"- **#{document.index}** {_md(document.source or '-')}, "
+                f"{document.published_raw or 'no date'}: {_md(document.title or '(untitled)')} "
+                f"(`{document.origin}`)"
+            )
+        for discrepancy in story.discrepancies:
+            lines += [
+                "",
+                f"### {discrepancy.severity.upper()} · {discrepancy.kind} · `{discrepancy.id}`",
+                "",
+                _md(discrepancy.summary),
+                "",
+            ]
+            for reading in discrepancy.readings:
+                label = f"#{by_id[reading.document].index}"
+                if reading.start is None:
+                    lines.append(f"- {label}: *(nothing)*")
+                else:
+                    lines.append(f"- {label}: “{_md(reading.text)}”")
+    return "\n".join(lines) + "\n"
+
+
+def _md(text: str) -> str:
+    """Text made inert in Markdown: no markup, no HTML, on one line."""
+    text = " ".join(text.split())
+    for char in "\\`*_[]<>|":
+        text = text.replace(char, "\\" + char)
+    return text

@@ -1,0 +1,318 @@
+"""Alignment and discrepancy classification: the sample's named examples and one test per kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from parallax.core.align import align, metadata_text, variation_units
+from parallax.core.cluster import Cluster, cluster_documents
+from parallax.core.discrepancy import Discrepancy, find_discrepancies
+from parallax.core.document import Document, Origin
+from parallax.core.entities import AliasTable
+from parallax.core.report import analyse_story, build_report
+
+
+def doc(index: int, body: str, *, title: str = "Story", source: str = "Outlet", raw=None):
+    return Document(
+        id=f"d{index}",
+        index=index,
+        title=title,
+        source=source,
+        published_raw=raw,
+        origin=Origin(path="mem", line=index),
+        format="text",
+        body=body,
+    )
+
+
+def discrepancies(*bodies: str, aliases: AliasTable | None = None) -> list[Discrepancy]:
+    documents = [doc(i, body) for i, body in enumerate(bodies, 1)]
+    return find_discrepancies(documents, align(documents), cluster="c", aliases=aliases)
+
+
+def kinds(*bodies: str, **kwargs) -> list[str]:
+    return [d.kind for d in discrepancies(*bodies, **kwargs)]
+
+
+def texts(d: Discrepancy) -> list[str]:
+    return [r.text for r in d.readings]
+
+
+# --- the sample ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def sample_story(demo):
+    documents = demo.documents[:3]
+    cluster = Cluster(id="c", documents=tuple(d.id for d in documents))
+    return documents, analyse_story(cluster, documents)
+
+
+def find(story, kind: str, *needles: str, where=lambda d: True) -> Discrepancy:
+    for discrepancy in story.discrepancies:
+        joined = " | ".join(r.text for r in discrepancy.readings)
+        if discrepancy.kind == kind and all(n in joined for n in needles) and where(discrepancy):
+            return discrepancy
+    raise AssertionError(f"no {kind} discrepancy with {needles}")
+
+
+def test_sample_entity_sanna_takashi_vs_fumio_kishida(sample_story):
+    _, story = sample_story
+    found = find(story, "entity", "Sanna Takashi", "Fumio Kishida")
+    assert found.severity == "high"
+    assert texts(found) == ["Sanna Takashi", "Sanna Takashi", "Fumio Kishida"]
+    assert "Sanna Takashi" in found.summary and "Fumio Kishida" in found.summary
+
+
+def test_sample_date_attached_to_a_different_event(sample_story):
+    documents, story = sample_story
+    found = find(story, "date", "January 23")
+    assert found.severity == "high"
+    first, _, third = found.readings
+    # the same words, in a different place of the claim
+    assert first.text == third.text == "on January 23"
+    assert documents[0].body[first.end : first.end + 25].startswith(" and hold early elections")
+    assert documents[2].body[: third.start].endswith("hold early elections ")
+
+
+def test_sample_citation_markers(sample_story):
+    _, story = sample_story
+    found = find(story, "citation", "[1][25]", "[1][29]")
+    assert texts(found) == ["[1][25]", "[1][27]", "[1][29]"]
+    assert found.severity == "medium"
+
+
+def test_sample_sixteen_million_tons_is_absent_from_the_first_version(sample_story):
+    _, story = sample_story
+    found = find(story, "omission", "16 million tons", where=lambda d: d.readings[0].start is None)
+    first = found.readings[0]
+    assert first.text == "" and first.start is None and first.end is None
+    assert found.severity == "high"
+
+
+def test_sample_wording_support_rate_vs_approval_ratings(sample_story):
+    _, story = sample_story
+    found = find(story, "wording", "support rate", "approval ratings")
+    assert found.severity == "low"
+
+
+def test_sample_qualifiers(sample_story):
+    _, story = sample_story
+    over = find(story, "qualifier", "over")
+    assert over.severity == "medium"
+    assert any("over" in r.text for r in over.readings)
+    assert any(r.text and "over" not in r.text for r in over.readings)
+    find(story, "qualifier", "Potential export controls", "Recent export controls imposed")
+
+
+def test_sample_spelling_variants(demo):
+    documents = demo.documents
+    story = analyse_story(Cluster(id="c", documents=()), [documents[3], documents[4]])
+    found = [d for d in story.discrepancies if d.kind == "spelling"]
+    pairs = [sorted(texts(d)) for d in found]
+    assert ["Chikyu", "Chikyū"] in pairs
+    assert ["Minami-Tori-shima", "Minami-Torishima"] in pairs
+
+
+def test_sample_metadata(sample_story):
+    _, story = sample_story
+    found = find(story, "metadata", "2026-01-13 07:26", "2026-01-13 07:03")
+    assert found.severity == "low"
+    assert [r.field for r in found.readings] == ["published"] * 3
+
+
+def test_every_reading_slices_its_text_exactly(demo):
+    report = build_report(demo.documents, cluster_documents(demo.documents), workers=1)
+    by_id = {d.id: d for d in demo.documents}
+    checked = 0
+    for story in report.clusters:
+        for discrepancy in story.discrepancies:
+            assert len(discrepancy.readings) == len(story.documents)
+            for reading in discrepancy.readings:
+                if reading.start is None:
+                    assert reading.text == "" and reading.end is None
+                    continue
+                whole = metadata_text(by_id[reading.document], reading.field)
+                assert whole[reading.start : reading.end] == reading.text
+                checked += 1
+    assert checked > 100
+
+
+def test_sample_sections_are_aligned_by_content_not_number(demo):
+    documents = demo.documents[:3]
+    alignment = align(documents)
+    headings = [row for row in alignment.rows if row.kind == "section"]
+    economic = [
+        row
+        for row in headings
+        if all(not c.is_gap for c in row.cells)
+        and "Economic Implications" in documents[0].body[row.cells[0].start : row.cells[0].end]
+    ]
+    [row] = economic
+    # "Group 3: Economic ..." in the first version, "Group 4: Economic ..." in the others
+    assert [documents[i].body[c.start : c.end][:7] for i, c in enumerate(row.cells)] == [
+        "Group 3",
+        "Group 4",
+        "Group 4",
+    ]
+    assert not [d for d in find_discrepancies(documents, alignment) if d.row == row.index]
+
+
+def test_ids_are_stable(demo):
+    first = build_report(demo.documents, cluster_documents(demo.documents), workers=1)
+    again = build_report(demo.documents, cluster_documents(demo.documents), workers=1)
+    ids = [d.id for s in first.clusters for d in s.discrepancies]
+    assert ids == [d.id for s in again.clusters for d in s.discrepancies]
+    assert len(set(ids)) == len(ids)
+
+
+# --- one kind at a time --------------------------------------------------------------------------
+
+CLAIM = "The vessel Chikyu left Shimizu Port on Monday with a crew of forty. "
+
+
+def test_numbers_differ():
+    found = discrepancies(
+        "The ship sailed 15 km to the site.", "The ship sailed 20 km to the site."
+    )
+    assert [(d.kind, d.severity) for d in found] == [("number", "high")]
+    assert texts(found[0]) == ["15 km", "20 km"]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("15 km", "15 kilometers"),
+        ("four", "4"),
+        ("2.6 trillion yen", "2,600 billion yen"),
+        ("70%", "70 percent"),
+    ],
+)
+def test_equal_quantities_written_differently_are_not_discrepancies(one, other):
+    assert kinds(f"The survey found {one} of mud.", f"The survey found {other} of mud.") == []
+
+
+def test_dates_differ_and_dates_move():
+    assert kinds("Voting is on January 23 this year.", "Voting is on January 24 this year.") == [
+        "date"
+    ]
+    moved = discrepancies(
+        "He will dissolve the House on January 23 and hold early elections.",
+        "He will dissolve the House and hold early elections on January 23.",
+    )
+    assert [d.kind for d in moved] == ["date"]
+    assert "different part of the claim" in moved[0].summary
+
+
+def test_entities_differ_and_aliases_make_them_spelling():
+    one = "Prime Minister Sanae Takaichi decided to dissolve the House."
+    other = "Prime Minister Fumio Kishida decided to dissolve the House."
+    assert kinds(one, other) == ["entity"]
+    cjk = "Prime Minister 高市早苗 decided to dissolve the House."
+    assert kinds(one, cjk) == ["entity"]
+    aliases = AliasTable.from_toml('[[alias]]\nnames = ["高市早苗", "Sanae Takaichi"]\n')
+    assert [(d.kind, d.severity) for d in discrepancies(one, cjk, aliases=aliases)] == [
+        ("spelling", "low")
+    ]
+
+
+def test_citations_differ():
+    found = discrepancies("Costs rose sharply [1][25]", "Costs rose sharply [1][29]")
+    assert [(d.kind, texts(d)) for d in found] == [("citation", ["[1][25]", "[1][29]"])]
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Mining costs over ten times more.", "Mining costs ten times more."),
+        ("The fleet has at least five ships.", "The fleet has up to five ships."),
+        ("Potential export controls could hurt.", "Recent export controls imposed could hurt."),
+    ],
+)
+def test_qualifiers_differ(one, other):
+    assert kinds(one, other) == ["qualifier"]
+
+
+def test_omissions_of_claims_and_figures():
+    found = discrepancies(
+        CLAIM + "The area holds over 16 million tons of rare earths.",
+        CLAIM,
+    )
+    assert [(d.kind, d.severity) for d in found] == [("omission", "high")]
+    assert found[0].readings[1].start is None
+    fragment = discrepancies(
+        "The area holds 16 million tons of rare earths near the island.",
+        "The area holds rare earths near the island.",
+    )
+    assert [(d.kind, d.severity) for d in fragment] == [("omission", "high")]
+
+
+def test_wording_and_spelling():
+    assert kinds(
+        "The cabinet support rate remains high.", "The cabinet approval ratings remain high."
+    ) == ["wording"]
+    assert kinds("The drill ship Chikyū left.", "The drill ship Chikyu left.") == ["spelling"]
+    assert kinds("It sailed to Minami-Torishima.", "It sailed to Minami-Tori-shima.") == [
+        "spelling"
+    ]
+
+
+def test_metadata_rows():
+    documents = [doc(1, CLAIM, title="A", raw="2026-01-13 07:26"), doc(2, CLAIM, title="B")]
+    found = find_discrepancies(documents, align(documents))
+    assert [(d.kind, d.readings[0].field) for d in found] == [
+        ("metadata", "title"),
+        ("metadata", "published"),
+    ]
+    assert found[1].readings[1].start is None
+
+
+def test_reordered_identical_claims_are_not_discrepancies():
+    claims = [
+        "Japan launched a deep-sea rare earth trial near Minami-Torishima.",
+        "The vessel is expected to stay at the site for about twenty days.",
+        "Commercial mining could begin in February 2027 if the trial works.",
+    ]
+    assert kinds(" ".join(claims), " ".join(reversed(claims))) == []
+
+
+def test_merged_and_split_claims_share_a_row():
+    one = (
+        "Japan launched a deep-sea rare earth trial near Minami-Torishima on Monday. "
+        "The drill ship will extract 350 tons of rare earth mud every day at the site."
+    )
+    two = (
+        "Japan launched a deep-sea rare earth trial near Minami-Torishima on Monday, and the "
+        "drill ship will extract 350 tons of rare earth mud every day at the site."
+    )
+    documents = [doc(1, one), doc(2, two)]
+    claims = [row for row in align(documents).rows if row.kind == "claim"]
+    assert [(c.cells[0].segments, c.cells[1].segments) for c in claims] == [((0, 1), (0,))]
+
+
+def test_cjk_claims():
+    found = discrepancies(
+        "日本派船前往南鸟岛，预计耗时约20天。", "日本派船前往南鸟岛，预计耗时约30天。"
+    )
+    assert [(d.kind, texts(d)) for d in found] == [("number", ["20", "30"])]
+    assert kinds("日本派船前往南鸟岛。", "日本派船前往南鸟岛。") == []
+
+
+def test_variation_units_offsets_for_every_version():
+    documents = [
+        doc(1, "Alpha beta gamma delta."),
+        doc(2, "Alpha BETA gamma epsilon delta."),
+        doc(3, "Alpha beta delta."),
+    ]
+    [row] = [r for r in align(documents).rows if r.kind == "claim"]
+    for unit in variation_units(documents, row):
+        for document, span in zip(documents, unit.spans, strict=True):
+            if span.start is not None:
+                assert document.body[span.start : span.end] == span.text
+
+
+def test_alias_file_errors_are_clear():
+    with pytest.raises(ValueError, match="expected TOML"):
+        AliasTable.from_toml("[[alias]\nnames = ")
+    with pytest.raises(ValueError, match="alias #1"):
+        AliasTable.from_toml("[[alias]]\nnames = 3\n")

@@ -1,0 +1,38 @@
+"""How each discrepancy kind and severity looks. Core names kinds; only this module picks styles.
+
+Every kind differs by more than colour (underline, italic, bold, reverse), so kinds stay apart
+in 16-colour terminals and under ``NO_COLOR``.
+"""
+
+from __future__ import annotations
+
+from rich.style import Style
+
+KIND_STYLES: dict[str, Style] = {
+    "entity": Style(color="bright_white", bgcolor="red", bold=True),
+    "number": Style(color="black", bgcolor="bright_yellow", bold=True, underline=True),
+    "date": Style(color="black", bgcolor="bright_magenta", bold=True),
+    "citation": Style(color="bright_cyan", underline=True),
+    "qualifier": Style(color="bright_yellow", italic=True, underline=True),
+    "omission": Style(color="bright_red", reverse=True),
+    "wording": Style(color="bright_blue", underline=True),
+    "spelling": Style(color="green", italic=True),
+    "metadata": Style(color="magenta", italic=True),
+}
+KIND_LETTERS = {
+    "entity": "E",
+    "number": "N",
+    "date": "D",
+    "citation": "C",
+    "qualifier": "Q",
+    "omission": "O",
+    "wording": "W",
+    "spelling": "S",
+    "metadata": "M",
+}
+SEVERITY_STYLES: dict[str, Style] = {
+    "high": Style(color="bright_red", bold=True),
+    "medium": Style(color="yellow"),
+    "low": Style(dim=True),
+}
+SEVERITY_MARKS = {"high": "▲", "medium": "●", "low": "·"}
