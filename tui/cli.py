@@ -40,6 +40,7 @@ EXAMPLES = """\
 examples:
   parallax                               open the review app on the built-in demo corpus
   parallax articles/ --include '*.md'    review every Markdown file under articles/
+  parallax report export.txt             every discrepancy of every story, in the terminal
   parallax parse export.txt --json       print the parsed documents as JSON
   parallax parse - < feed.jsonl          read JSON Lines from standard input
 
@@ -313,16 +314,73 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 }
 
 
+def build_app_parser() -> argparse.ArgumentParser:
+    """The arguments of ``parallax [PATHS]``, which opens the review app."""
+    parser = argparse.ArgumentParser(
+        prog="parallax",
+        description="Open the review app on PATHS (default: the built-in demo corpus). "
+        "Other commands: " + ", ".join(COMMANDS) + " (parallax COMMAND --help).",
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"parallax {__version__}")
+    _add_input_options(parser, format_flag=False)
+    parser.add_argument(
+        "--threshold", type=_threshold, default=None, metavar="T", help="clustering threshold"
+    )
+    _add_alias_option(parser)
+    parser.add_argument("--config", metavar="FILE", help="configuration file (TOML)")
+    parser.add_argument("--theme", help="Textual theme, e.g. textual-dark or textual-light")
+    return parser
+
+
+def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax [PATHS]``: the review app."""
+    from parallax.tui.app import make_app
+    from parallax.tui.session import Sources
+    from parallax.tui.settings import ConfigError, Settings
+
+    try:
+        settings = Settings.load(
+            Path(args.config) if args.config else None,
+            threshold=args.threshold,
+            theme=args.theme,
+            aliases=Path(args.aliases) if args.aliases else None,
+        )
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
+    if settings.aliases is not None and not args.aliases:
+        args.aliases = str(settings.aliases)
+    sources = Sources(
+        paths=args.paths or [str(demo_corpus_path())],
+        include=args.include,
+        exclude=args.exclude,
+        input_format=args.input_format,
+        threshold=settings.threshold,
+        aliases=_aliases(args),
+    )
+    missing = [p for p in sources.paths if p != "-" and not Path(p).exists()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such file or directory")
+    app = make_app(settings, sources)
+    app.run()
+    if app.return_code:
+        return app.return_code
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``parallax`` console script; returns the exit code."""
     arguments = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
     try:
-        args = parser.parse_args(arguments)
-        if args.command is None:
-            parser.print_help()
+        if arguments and arguments[0] in COMMANDS:
+            args = build_parser().parse_args(arguments)
+            return COMMANDS[args.command](args, sys.stdout, sys.stderr)
+        if any(a in ("-h", "--help") for a in arguments):
+            build_parser().print_help()
             return EXIT_OK
-        return COMMANDS[args.command](args, sys.stdout, sys.stderr)
+        args = build_app_parser().parse_args(arguments)
+        return run_app(args, sys.stdout, sys.stderr)
     except UsageError as error:
         sys.stderr.write(f"parallax: {error}\n")
         return EXIT_BAD_INPUT

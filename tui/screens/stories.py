@@ -1,0 +1,291 @@
+"""The Stories screen: one row per cluster, most high-severity discrepancies first."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz, process, utils
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+
+from parallax.tui.safe import neutralize
+from parallax.tui.session import ReviewSession
+
+_FIRST_ROWS = 200
+_SLICE_ROWS = 500
+
+
+class StoriesScreen(Screen):
+    """Every story of the corpus; Enter opens one, typing filters."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Open story", priority=True, id="open_story"),
+        Binding("slash", "filter", "Filter", id="filter_stories"),
+        Binding("s", "toggle_singletons", "Singles", id="toggle_singletons"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
+        Binding("j", "cursor_down", "Down", show=False, id="stories_down"),
+        Binding("k", "cursor_up", "Up", show=False, id="stories_up"),
+    ]
+
+    hide_singletons: reactive[bool] = reactive(False)
+    filter_text: reactive[str] = reactive("")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: ReviewSession | None = None
+        self.order: list[str] = []  # cluster ids shown, in table order
+        self._generation = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="loading"):
+            yield Static("Reading and grouping the sources…", id="loading-label")
+            yield ProgressBar(id="loading-bar", show_eta=False)
+        yield Input(placeholder="Type to filter stories (fuzzy)…", id="story-filter")
+        yield DataTable(id="stories", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="stories-summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(
+            "#", "Story", "Versions", "Sources", "Span", "High", "Med", "Low", "Reviewed"
+        )
+        self.query_one("#story-filter").display = False
+        table.display = False
+        table.focus()
+        session = self.app.session  # type: ignore[attr-defined]
+        if session is not None:
+            self.show_session(session)
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def show_progress(self, label: str, done: int, total: int) -> None:
+        """Called by the app while it loads: a label and a progress bar."""
+        self.query_one("#loading-label", Static).update(label)
+        bar = self.query_one("#loading-bar", ProgressBar)
+        bar.update(total=max(total, 1), progress=done)
+
+    def show_session(self, session: ReviewSession) -> None:
+        """The corpus is loaded: fill the table."""
+        self.session = session
+        self.query_one("#loading").display = False
+        self.query_one(DataTable).display = True
+        self.query_one("#story-filter").display = True
+        self.hide_singletons = self.app.settings.hide_singletons  # type: ignore[attr-defined]
+        self.refresh_table()
+        self.query_one(DataTable).focus()
+
+    # --- table -----------------------------------------------------------------------------------
+
+    #: (key, label, width) of every column but the title, wide and narrow terminals.
+    _WIDE = (
+        ("versions", "Versions", 8),
+        ("sources", "Sources", 18),
+        ("span", "Span", 16),
+        ("high", "High", 4),
+        ("medium", "Med", 4),
+        ("low", "Low", 4),
+        ("reviewed", "Reviewed", 8),
+    )
+    _NARROW = (
+        ("versions", "V", 2),
+        ("sources", "Sources", 10),
+        ("span", "Span", 10),
+        ("high", "Hi", 3),
+        ("medium", "Med", 3),
+        ("low", "Low", 3),
+        ("reviewed", "Done", 5),
+    )
+
+    def _add_columns(self, table: DataTable) -> None:
+        """Columns sized to the terminal: the title takes what the others leave."""
+        width = max(self.app.size.width, 60)
+        columns = self._WIDE if width >= 100 else self._NARROW
+        padding = 2 * (len(columns) + 2)  # one cell each side of every column
+        used = 3 + sum(w for _, _, w in columns) + padding + 2  # '#', the rest, scrollbar
+        table.add_column("#", width=3, key="number")
+        table.add_column("Story", width=max(12, width - used), key="story")
+        for key, label, column_width in columns:
+            table.add_column(label, width=column_width, key=key)
+
+    def on_resize(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear(columns=True)
+        self._add_columns(table)
+        self.refresh_table()
+
+    def _sort_key(self, cluster_id: str) -> tuple:
+        session = self.session
+        assert session is not None
+        cluster = session.cluster(cluster_id)
+        single = len(cluster.documents) == 1
+        position = session.position[cluster_id]
+        if single or not session.is_analysed(cluster_id):
+            return (single, 1, 0, 0, position)
+        counts = session.counts(cluster_id)
+        return (single, 0, -counts["high"], -counts["medium"], position)
+
+    def refresh_table(self) -> None:
+        """Rebuild the rows from the session, keeping the cursor on the same story."""
+        session = self.session
+        if session is None:
+            return
+        table = self.query_one(DataTable)
+        keep = self.order[table.cursor_row] if self.order and table.row_count else None
+        ids = [
+            c.id for c in session.clusters if not (self.hide_singletons and len(c.documents) == 1)
+        ]
+        ids.sort(key=self._sort_key)
+        if self.filter_text:
+            labels = {i: self._label(i) for i in ids}
+            matches = process.extract(
+                self.filter_text,
+                labels,
+                scorer=fuzz.partial_ratio,
+                processor=utils.default_process,
+                limit=None,
+                score_cutoff=80,
+            )
+            keep_ids = {match[2] for match in matches}
+            ids = [i for i in ids if i in keep_ids]
+        table.clear()
+        self.order = ids
+        self._generation += 1
+        # The first screenful at once; the rest in slices between frames, so a corpus of
+        # thousands of stories shows at once and stays responsive while the table fills.
+        first = max(_FIRST_ROWS, ids.index(keep) + 1 if keep in ids else 0)
+        self._add_rows(table, 0, first, self._generation)
+        if keep in ids:
+            table.move_cursor(row=ids.index(keep))
+        stories = sum(1 for c in session.clusters if len(c.documents) > 1)
+        singles = len(session.clusters) - stories
+        self.query_one("#stories-summary", Static).update(
+            f"{len(session.documents)} documents · {stories} stories with several versions · "
+            f"{singles} single document{'' if singles == 1 else 's'}"
+            + (" (hidden)" if self.hide_singletons else "")
+            + (f" · {len(session.problems)} problems reading sources" if session.problems else "")
+        )
+
+    def _add_rows(self, table: DataTable, start: int, stop: int, generation: int) -> None:
+        if generation != self._generation:
+            return  # the table was rebuilt meanwhile
+        ids = self.order
+        for number in range(start, min(stop, len(ids))):
+            cluster_id = ids[number]
+            table.add_row(*self._cells(number + 1, cluster_id), key=cluster_id)
+        if stop < len(ids):
+            self.call_after_refresh(self._add_rows, table, stop, stop + _SLICE_ROWS, generation)
+
+    def update_counts(self, cluster_ids: list[str]) -> None:
+        """Some stories were analysed: fill in their cells without rebuilding the table."""
+        table = self.query_one(DataTable)
+        shown = set(self.order[: table.row_count])
+        for cluster_id in cluster_ids:
+            if cluster_id not in shown:
+                continue  # not added yet: it will be added with its counts
+            number = self.order.index(cluster_id) + 1 if len(shown) < 500 else 0
+            cells = self._cells(number, cluster_id)
+            for key, value in zip(("high", "medium", "low", "reviewed"), cells[5:], strict=True):
+                table.update_cell(cluster_id, key, value)
+
+    def _label(self, cluster_id: str) -> str:
+        session = self.session
+        assert session is not None
+        documents = session.documents_of(cluster_id)
+        return " ".join(f"{d.title} {d.source or ''}" for d in documents)
+
+    def _cells(self, number: int, cluster_id: str) -> list:
+        session = self.session
+        assert session is not None
+        documents = session.documents_of(cluster_id)
+        first = documents[0]
+        sources = sorted({d.source or "-" for d in documents})
+        dates = sorted(d.published for d in documents if d.published is not None)
+        span = "-"
+        if dates:
+            span = dates[0].strftime("%Y-%m-%d")
+            if dates[-1].date() != dates[0].date():
+                span += f"…{dates[-1].strftime('%m-%d')}"
+        counts = ["…", "…", "…"]
+        reviewed = "-"
+        if len(documents) > 1 and session.is_analysed(cluster_id):
+            severity = session.counts(cluster_id)
+            counts = [str(severity["high"]), str(severity["medium"]), str(severity["low"])]
+            done = self.app.reviewed_count(cluster_id)  # type: ignore[attr-defined]
+            reviewed = f"{done}/{sum(severity.values())}"
+        elif len(documents) == 1:
+            counts = ["", "", ""]
+        return [
+            str(number),
+            Text(neutralize(first.title or "(untitled)", keep_newlines=False), overflow="ellipsis"),
+            str(len(documents)),
+            Text(neutralize(", ".join(sources), keep_newlines=False), overflow="ellipsis"),
+            span,
+            Text(counts[0], style="bold red" if counts[0] not in ("0", "", "…") else ""),
+            counts[1],
+            counts[2],
+            reviewed,
+        ]
+
+    def watch_hide_singletons(self) -> None:
+        self.refresh_table()
+
+    def watch_filter_text(self) -> None:
+        self.refresh_table()
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def action_open(self) -> None:
+        table = self.query_one(DataTable)
+        if self.focused is self.query_one("#story-filter", Input):
+            table.focus()  # Enter in the filter field ends filtering
+            return
+        if self.session is None or not self.order:
+            return
+        self.app.open_story(self.order, table.cursor_row)  # type: ignore[attr-defined]
+
+    @on(DataTable.RowSelected)
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_filter(self) -> None:
+        self.query_one("#story-filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#story-filter", Input)
+        field.value = ""
+        self.query_one(DataTable).focus()
+
+    def action_toggle_singletons(self) -> None:
+        self.hide_singletons = not self.hide_singletons
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    @on(Input.Changed, "#story-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value.strip()
+
+    @on(Input.Submitted, "#story-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def on_key(self, event) -> None:
+        """Typing a letter that is not a binding starts filtering."""
+        table = self.query_one(DataTable)
+        if self.focused is not table or not event.is_printable or not event.character:
+            return
+        if event.key in self.active_bindings or not event.character.isalnum():
+            return
+        field = self.query_one("#story-filter", Input)
+        field.focus()
+        field.insert_text_at_cursor(event.character)
+        event.stop()

@@ -1,0 +1,21 @@
+"""Component-class styles that can be layered over other text."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.widget import Widget
+
+
+def layered_style(widget: Widget, name: str) -> Style:
+    """The style of component class ``name`` with only the attributes it sets, colours resolved.
+
+    Textual's ``partial`` styles leave translucent colours (``$text-muted``, ``$error 35%``)
+    unblended; full styles blend them but also carry the widget's background. This keeps the
+    partial style's attributes with the full style's colours, for the colours the class sets.
+    """
+    partial = widget.get_component_rich_style(name, partial=True)
+    full = widget.get_component_rich_style(name)
+    return partial + Style(
+        color=full.color if partial.color else None,
+        bgcolor=full.bgcolor if partial.bgcolor else None,
+    )

@@ -1,0 +1,113 @@
+"""The header of each visible pane: version number, title, source and time, with metadata
+discrepancies painted like body ones."""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive, var
+from textual.strip import Strip
+from textual.widget import Widget
+
+from parallax.core.discrepancy import KINDS
+from parallax.tui.safe import neutralize
+from parallax.tui.story_view import StoryView
+from parallax.tui.widgets.component_style import layered_style
+
+SEPARATOR = "│"
+_PLAIN = Style()
+
+
+class PaneHeaders(Widget):
+    """Two lines per pane: ``#n title`` and ``source · time``."""
+
+    COMPONENT_CLASSES = {
+        *(f"headers--{kind}" for kind in KINDS),
+        "headers--index",
+        "headers--index-focused",
+        "headers--meta",
+        "headers--current",
+        "headers--separator",
+    }
+    DEFAULT_CSS = """
+    PaneHeaders {
+        height: 2;
+        background: $panel;
+    }
+    PaneHeaders > .headers--index { text-style: bold; color: $text-muted; }
+    PaneHeaders > .headers--index-focused { text-style: bold reverse; color: $text-accent; }
+    PaneHeaders > .headers--meta { color: $text-muted; }
+    PaneHeaders > .headers--metadata { color: $text-accent; text-style: italic underline; }
+    PaneHeaders > .headers--current { text-style: reverse bold; }
+    PaneHeaders > .headers--separator { color: $foreground 25%; }
+    """
+
+    story: var[StoryView | None] = var(None, always_update=True)
+    columns: var[tuple[int, ...]] = var((), always_update=True)
+    widths: var[tuple[int, ...]] = var((), always_update=True)
+    current: reactive[str | None] = reactive(None)
+    focused_pane: reactive[int] = reactive(0)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._styles: dict[str, Style] = {}
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+
+    def watch_story(self) -> None:
+        self.refresh()
+
+    def watch_columns(self) -> None:
+        self.refresh()
+
+    def watch_widths(self) -> None:
+        self.refresh()
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = layered_style(self, f"headers--{name}")
+        return style
+
+    def render_line(self, y: int) -> Strip:
+        story = self.story
+        if story is None or not self.columns or len(self.widths) != len(self.columns):
+            return Strip.blank(self.size.width, self.rich_style)
+        line = Text(no_wrap=True, overflow="crop")
+        for pane, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
+            if pane:
+                line.append(SEPARATOR, self._style("separator"))
+            cell = self._cell(story, pane, column, y)
+            cell.truncate(width, pad=True)
+            line.append_text(cell)
+        # Every segment gets a style (Textual's colour filters expect one), over the widget's.
+        segments = [Segment(t, s or _PLAIN) for t, s, _ in line.render(self.app.console)]
+        strip = Strip(segments).apply_style(self.rich_style)
+        return strip.crop_extend(0, self.size.width, self.rich_style)
+
+    def _cell(self, story: StoryView, pane: int, column: int, y: int) -> Text:
+        document = story.documents[column]
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if y == 0:
+            index_style = "index-focused" if pane == self.focused_pane else "index"
+            text.append(f"#{document.index} ", self._style(index_style))
+            text.append_text(self._field(story, column, "title", document.title or "(untitled)"))
+        else:
+            text.append_text(self._field(story, column, "source", document.source or "-"))
+            text.append(" · ", self._style("meta"))
+            text.append_text(
+                self._field(story, column, "published", document.published_raw or "no date")
+            )
+        return text
+
+    def _field(self, story: StoryView, column: int, field: str, value: str) -> Text:
+        text = Text(neutralize(value, keep_newlines=False), self._style("meta"))
+        for mark in story.metadata.get((column, field), ()):
+            style = self._style(mark.kind)
+            if mark.discrepancy == self.current:
+                style += self._style("current")
+            text.stylize(style, 0, len(value))
+        return text

@@ -1,0 +1,350 @@
+"""The versions of a story side by side, rows aligned, discrepancies painted by kind.
+
+One Line-API widget draws every visible version as a column, so all panes scroll together and
+the same claim starts on the same line in each. Only visible lines are built, and built lines
+are cached until the story, the visible versions, the size or the current discrepancy change.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive, var
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from parallax.core.discrepancy import KINDS
+from parallax.tui.layout import PaneLine, StoryLayout
+from parallax.tui.safe import neutralize
+from parallax.tui.story_view import StoryView
+from parallax.tui.styles import SEVERITY_MARKS
+from parallax.tui.widgets.component_style import layered_style
+
+GUTTER = 2
+#: Severity shows as intensity on top of the kind's style (and as a gutter mark).
+_PLAIN = Style()
+_INTENSITY = {"high": Style(bold=True), "medium": Style(), "low": Style(dim=True)}
+SEPARATOR = "│"
+
+
+class AlignedPanes(ScrollView, can_focus=True):
+    """Aligned columns of text, one per visible version of the current story."""
+
+    COMPONENT_CLASSES = {
+        *(f"panes--{kind}" for kind in KINDS),
+        "panes--current",
+        "panes--search",
+        "panes--gap",
+        "panes--section",
+        "panes--separator",
+        "panes--separator-focused",
+        "panes--high",
+        "panes--medium",
+        "panes--low",
+        "panes--pointer",
+    }
+    DEFAULT_CSS = """
+    AlignedPanes {
+        background: $surface;
+        color: $foreground;
+        scrollbar-size-vertical: 1;
+    }
+    /* Every kind has its own set of text styles too, so kinds stay apart without colour. */
+    AlignedPanes > .panes--entity { background: $error 35%; color: $text; text-style: bold; }
+    AlignedPanes > .panes--number {
+        background: $warning 35%; color: $text; text-style: bold underline;
+    }
+    AlignedPanes > .panes--date { background: $accent 35%; color: $text; text-style: bold italic; }
+    AlignedPanes > .panes--citation { color: $text-secondary; text-style: dim underline; }
+    AlignedPanes > .panes--qualifier { color: $text-warning; text-style: italic underline; }
+    AlignedPanes > .panes--omission { background: $error 12%; text-style: dim italic; }
+    AlignedPanes > .panes--wording { color: $text-primary; text-style: underline; }
+    AlignedPanes > .panes--spelling { color: $text-success; text-style: italic; }
+    AlignedPanes > .panes--metadata { color: $text-accent; text-style: bold italic underline; }
+    AlignedPanes > .panes--current { text-style: reverse bold; }
+    AlignedPanes > .panes--search { background: $success 50%; color: $text; text-style: bold; }
+    AlignedPanes > .panes--gap { color: $text-muted; text-style: italic; }
+    AlignedPanes > .panes--section { text-style: bold underline; }
+    AlignedPanes > .panes--separator { color: $foreground 25%; }
+    AlignedPanes > .panes--separator-focused { color: $accent; }
+    AlignedPanes > .panes--high { color: $text-error; text-style: bold; }
+    AlignedPanes > .panes--medium { color: $text-warning; }
+    AlignedPanes > .panes--low { color: $text-muted; }
+    AlignedPanes > .panes--pointer { color: $text-accent; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
+        Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
+    ]
+
+    story: var[StoryView | None] = var(None, always_update=True)
+    columns: var[tuple[int, ...]] = var((), always_update=True)
+    current: reactive[str | None] = reactive(None)
+    focused_pane: reactive[int] = reactive(0)
+    search: reactive[str] = reactive("")
+
+    class MarkClicked(Message):
+        """The reader clicked a painted span."""
+
+        def __init__(self, discrepancy: str) -> None:
+            self.discrepancy = discrepancy
+            super().__init__()
+
+    class LaidOut(Message):
+        """The columns were laid out again: their widths in cells (headers follow them)."""
+
+        def __init__(self, widths: tuple[int, ...]) -> None:
+            self.widths = widths
+            super().__init__()
+
+    def __init__(self, *, name: str | None = None, id: str | None = None) -> None:
+        super().__init__(name=name, id=id)
+        self.layout_: StoryLayout | None = None
+        self._cache: LRUCache[int, Strip] = LRUCache(2048)
+        self._widths: list[int] = []
+        self._laid_out_for: tuple | None = None
+        self._styles: dict[str, Style] = {}
+
+    # --- state -> layout ---------------------------------------------------------------------
+
+    def show(self, story: StoryView, columns: tuple[int, ...]) -> None:
+        """Show ``story`` with the versions at ``columns`` (positions in the story)."""
+        self.set_reactive(AlignedPanes.story, story)
+        self.columns = columns
+
+    def watch_columns(self) -> None:
+        self._relayout()
+
+    def watch_story(self) -> None:
+        self._relayout()
+
+    def watch_current(self, previous: str | None, current: str | None) -> None:
+        # Only the rows of the old and the new current discrepancy look different.
+        for discrepancy_id in (previous, current):
+            self._forget_row_of(discrepancy_id)
+        self.refresh()
+
+    def _forget_row_of(self, discrepancy_id: str | None) -> None:
+        story, layout = self.story, self.layout_
+        if discrepancy_id is None or story is None or layout is None:
+            return
+        discrepancy = story.by_id.get(discrepancy_id)
+        index = self.row_index(discrepancy.row) if discrepancy is not None else None
+        if index is None:
+            return
+        top = layout.row_top[index]
+        for y in range(top, top + layout.row_height[index]):
+            self._cache.discard(y)
+
+    def watch_focused_pane(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def watch_search(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles.clear()
+        self._cache.clear()
+
+    def _relayout(self) -> None:
+        story = self.story
+        if story is None or not self.columns or not self.is_mounted:
+            self._cache.clear()
+            self._laid_out_for = None
+            self.layout_ = None
+            self.virtual_size = Size(0, 0)
+            self.refresh()
+            return
+        width = max(self.scrollable_content_region.width, len(self.columns) * (GUTTER + 4))
+        key = (id(story), self.columns, width)
+        if key == self._laid_out_for:
+            return  # nothing that shapes the layout changed
+        self._laid_out_for = key
+        self._cache.clear()
+        count = len(self.columns)
+        pane = (width - (count - 1)) // count
+        self._widths = [pane] * count
+        self._widths[-1] += width - (count - 1) - pane * count
+        self.layout_ = StoryLayout(
+            story.story.alignment.rows,
+            [story.documents[c] for c in self.columns],
+            self.columns,
+            [w - GUTTER for w in self._widths],
+        )
+        self.virtual_size = Size(width, self.layout_.height)
+        self.post_message(self.LaidOut(tuple(self._widths)))
+        self.refresh()
+
+    # --- geometry helpers --------------------------------------------------------------------
+
+    def row_index(self, alignment_row: int) -> int | None:
+        """The layout row showing an alignment row."""
+        if self.layout_ is None:
+            return None
+        return self.layout_.index_of.get(alignment_row)
+
+    def scroll_to_alignment_row(self, alignment_row: int, *, animate: bool = False) -> None:
+        """Scroll so that a row is in view, with a little context above it."""
+        layout = self.layout_
+        index = self.row_index(alignment_row)
+        if layout is None or index is None:
+            return
+        top, height = layout.row_top[index], layout.row_height[index]
+        view = self.scrollable_content_region.height
+        if top < self.scroll_y or top + height > self.scroll_y + view:
+            self.scroll_to(y=max(0, top - min(3, view // 4)), animate=animate)
+
+    def top_row(self) -> int | None:
+        """The alignment row at the top of the view."""
+        if self.layout_ is None:
+            return None
+        index = self.layout_.row_at(int(self.scroll_y))
+        return None if index is None else self.layout_.rows[index].index
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        line = int(scroll_y) + y
+        width = self.scrollable_content_region.width
+        strip = self._cache.get(line)
+        if strip is None:
+            strip = self._build_line(line)
+            self._cache[line] = strip
+        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+
+    def _style(self, name: str) -> Style:
+        style = self._styles.get(name)
+        if style is None:
+            style = self._styles[name] = layered_style(self, f"panes--{name}")
+        return style
+
+    def _build_line(self, y: int) -> Strip:
+        layout, story = self.layout_, self.story
+        if layout is None or story is None or y >= layout.height:
+            return Strip.blank(sum(self._widths) + max(0, len(self._widths) - 1), self.rich_style)
+        segments: list[Segment] = []
+        for pane, width in enumerate(self._widths):
+            if pane:
+                name = (
+                    "separator-focused"
+                    if pane in (self.focused_pane, self.focused_pane + 1)
+                    else "separator"
+                )
+                segments.append(Segment(SEPARATOR, self._style(name)))
+            pane_line = layout.line(pane, y)
+            text = self._pane_text(pane, pane_line, width) if pane_line else Text(" " * width)
+            text.truncate(width, pad=True)
+            segments.extend(text.render(self.app.console))
+        # Every segment gets a style: Textual's colour filters (NO_COLOR) expect one.
+        strip = Strip([Segment(t, s or _PLAIN) for t, s, _ in segments])
+        return strip.apply_style(self.rich_style).simplify()
+
+    def _pane_text(self, pane: int, line: PaneLine, width: int) -> Text:
+        story = self.story
+        layout = self.layout_
+        assert story is not None and layout is not None
+        column = self.columns[pane]
+        row = layout.rows[line.row]
+        text = Text(no_wrap=True, overflow="crop")
+        text.append_text(self._gutter(column, row.index, line))
+        if line.gap:
+            if line.first:
+                text.append("╌ not in this version ╌", self._style("gap"))
+            return text
+        if line.start is None or line.end is None:
+            return text
+        document = story.documents[column]
+        body = Text(neutralize(document.body[line.start : line.end], keep_newlines=False))
+        if row.kind == "section":
+            body.stylize(self._style("section"))
+        current = self.current
+        for mark in story.marks.get((column, row.index), ()):
+            start, end = max(mark.start, line.start), min(mark.end, line.end)
+            if start >= end:
+                continue
+            style = self._style(mark.kind)
+            if not mark.whole_claim:
+                style += _INTENSITY[mark.severity]
+            if mark.discrepancy == current:
+                style += self._style("current")
+            body.stylize(style, start - line.start, end - line.start)
+        if self.search:
+            self._paint_search(body, document.body[line.start : line.end])
+        text.append_text(body)
+        return text
+
+    def _paint_search(self, body: Text, plain: str) -> None:
+        needle = self.search.casefold()
+        haystack = plain.casefold()
+        position = haystack.find(needle)
+        while position >= 0 and needle:
+            body.stylize(self._style("search"), position, position + len(needle))
+            position = haystack.find(needle, position + len(needle))
+
+    def _gutter(self, column: int, row: int, line: PaneLine) -> Text:
+        story = self.story
+        assert story is not None
+        if not line.first:
+            return Text(" " * GUTTER)
+        current = self.current
+        if current is not None and any(
+            m.discrepancy == current for m in story.marks.get((column, row), ())
+        ):
+            return Text("▶ ", self._style("pointer"))
+        if line.gap and current is not None:
+            discrepancy = story.by_id.get(current)
+            if discrepancy is not None and discrepancy.row == row:
+                return Text("▶ ", self._style("pointer"))
+        severity = story.worst_severity(column, row)
+        if severity is None:
+            return Text(" " * GUTTER)
+        return Text(f"{SEVERITY_MARKS[severity]} ", self._style(severity))
+
+    # --- mouse -------------------------------------------------------------------------------
+
+    def on_click(self, event: events.Click) -> None:
+        layout, story = self.layout_, self.story
+        if layout is None or story is None:
+            return
+        x = event.x + int(self.scroll_x)
+        y = event.y + int(self.scroll_y)
+        left = 0
+        for pane, width in enumerate(self._widths):
+            if left <= x < left + width:
+                self.focused_pane = pane
+                line = layout.line(pane, y)
+                if line is None or line.start is None:
+                    return
+                offset = self._offset_at(line, x - left - GUTTER)
+                row = layout.rows[line.row]
+                mark = story.mark_at(self.columns[pane], row.index, offset)
+                if mark is not None:
+                    self.post_message(self.MarkClicked(mark.discrepancy))
+                return
+            left += width + 1
+
+    def _offset_at(self, line: PaneLine, cells: int) -> int:
+        from rich.cells import cell_len
+
+        story = self.story
+        assert story is not None and line.start is not None and line.end is not None
+        document = story.documents[self.columns[self.focused_pane]]
+        used = 0
+        for offset in range(line.start, line.end):
+            used += cell_len(document.body[offset])
+            if used > cells:
+                return offset
+        return max(line.start, line.end - 1)
