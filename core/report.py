@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import Field
 
 from parallax.core.align import Alignment, AlignSettings, align
+from parallax.core.annotations.models import Annotation
 from parallax.core.cluster import Cluster, Clustering
 from parallax.core.discrepancy import SEVERITIES, Discrepancy, find_discrepancies
 from parallax.core.document import Document, Frozen
@@ -156,10 +157,18 @@ def report_json(report: Report) -> dict[str, Any]:
     return data
 
 
-def render_markdown(report: Report, documents: Sequence[Document]) -> str:
+def render_markdown(
+    report: Report, documents: Sequence[Document], annotations: Sequence[Annotation] = ()
+) -> str:
     """A readable review: one section per story with several versions, every discrepancy with
-    the reading of each version quoted."""
+    the reading of each version quoted and what reviewers said about it; then annotations on
+    other spans, and those that could not be placed in the current sources."""
     by_id = {d.id: d for d in documents}
+    on_discrepancy: dict[str, list[Annotation]] = {}
+    for annotation in annotations:
+        if annotation.target.discrepancy and not annotation.orphaned:
+            on_discrepancy.setdefault(annotation.target.discrepancy, []).append(annotation)
+    known = {d.id for s in report.clusters for d in s.discrepancies}
     lines = ["# Parallax review", ""]
     stories = [s for s in report.clusters if len(s.documents) > 1]
     singles = len(report.clusters) - len(stories)
@@ -194,7 +203,37 @@ def render_markdown(report: Report, documents: Sequence[Document]) -> str:
                     lines.append(f"- {label}: *(nothing)*")
                 else:
                     lines.append(f"- {label}: “{_md(reading.text)}”")
+            for annotation in on_discrepancy.get(discrepancy.id, []):
+                lines.append("")
+                lines.append(_md_annotation(annotation))
+    spans = [
+        a
+        for a in annotations
+        if not a.orphaned and (not a.target.discrepancy or a.target.discrepancy not in known)
+    ]
+    orphans = [a for a in annotations if a.orphaned]
+    for title, group in (("Annotations on other spans", spans), ("Orphaned annotations", orphans)):
+        if not group:
+            continue
+        lines += ["", f"## {title}", ""]
+        if group is orphans:
+            lines += ["Their text was not found in the current sources; they are kept.", ""]
+        for annotation in group:
+            document = by_id.get(annotation.target.document)
+            where = f"#{document.index}" if document else f"`{annotation.target.document}`"
+            lines.append(f"- {where}: “{_md(annotation.target.exact)}”")
+            lines.append(f"  {_md_annotation(annotation)}")
     return "\n".join(lines) + "\n"
+
+
+def _md_annotation(annotation: Annotation) -> str:
+    parts = [f"**{annotation.status}**"]
+    if annotation.tags:
+        parts.append("tags: " + ", ".join(f"`{_md(t)}`" for t in annotation.tags))
+    if annotation.note:
+        parts.append("note: " + _md(annotation.note))
+    parts.append(f"({_md(annotation.reviewer)}, {annotation.modified:%Y-%m-%d %H:%M} UTC)")
+    return "> " + " · ".join(parts)
 
 
 def _md(text: str) -> str:

@@ -4,7 +4,8 @@ Exit codes (also in the README):
 
 * 0: success, possibly with warnings about some inputs on stderr;
 * 1: an internal error (a bug): one line on stderr, the traceback with ``PARALLAX_DEBUG=1``;
-* 2: bad usage, or no document could be loaded from the given paths;
+* 2: bad usage, no document could be loaded, or an import file is not valid;
+* 3: the annotation workspace cannot be used (damaged, locked, newer, not a workspace);
 * 130: interrupted (Ctrl-C).
 """
 
@@ -21,19 +22,33 @@ from typing import TextIO
 from rich.console import Console
 
 from parallax.core import __version__
+from parallax.core.annotations import (
+    Anchorer,
+    Annotation,
+    Stored,
+    Workspace,
+    WorkspaceError,
+    reanchor,
+)
+from parallax.core.annotations.book import AnnotationBook, default_workspace
 from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
-from parallax.core.data import demo_corpus_path
+from parallax.core.data import demo_corpus_path, schema_path
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
+from parallax.core.export.files import write_atomically
+from parallax.core.export.importing import ImportFileError, read_export
+from parallax.core.export.render import render_export
 from parallax.core.ingest import FORMATS, Corpus, load
 from parallax.core.report import build_report, render_markdown, report_json
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
 from parallax.tui.safe import neutralize
+from parallax.tui.settings import Settings
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
+EXIT_WORKSPACE = 3
 EXIT_INTERRUPTED = 130
 
 EXAMPLES = """\
@@ -44,13 +59,17 @@ examples:
   parallax parse export.txt --json       print the parsed documents as JSON
   parallax parse - < feed.jsonl          read JSON Lines from standard input
 
-exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage or nothing loaded,
-130 interrupted. Set PARALLAX_DEBUG=1 to see tracebacks of internal errors.
+exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage, nothing loaded or an
+invalid import file, 3 unusable workspace, 130 interrupted. PARALLAX_DEBUG=1 shows tracebacks.
 """
 
 
 class UsageError(Exception):
     """Bad command-line usage detected after parsing (exit code 2)."""
+
+
+class WorkspaceProblem(Exception):
+    """The annotation workspace cannot be used (exit code 3)."""
 
 
 def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) -> None:
@@ -137,7 +156,57 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_cluster_options(report)
     _add_alias_option(report)
+
+    export = commands.add_parser(
+        "export",
+        help="write the annotations of the sources' workspace",
+        description="Write every annotation of the workspace of PATHS (re-anchored in the "
+        "current sources) as native JSON, W3C Web Annotation, CSV or Markdown. The file is "
+        "written atomically.",
+        epilog="examples:\n  parallax export export.txt --format w3c -o review.jsonld\n"
+        "  parallax export articles/ --format csv -o review.csv",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_input_options(export, format_flag=False)
+    export.add_argument(
+        "--format", choices=("json", "w3c", "csv", "markdown"), default="json", help="default json"
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
+    _add_workspace_options(export)
+    _add_cluster_options(export)
+    _add_alias_option(export)
+
+    importing = commands.add_parser(
+        "import",
+        help="merge a native or W3C export into the workspace",
+        description="Merge the annotations of FILE (a native or W3C export) into the workspace "
+        "of PATHS. Importing the same file twice changes nothing; an invalid file imports "
+        "nothing and every problem is listed with its JSON path.",
+        epilog="example:\n  parallax import review.jsonld export.txt",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    importing.add_argument("file", metavar="FILE", help="the export to import")
+    _add_input_options(importing, format_flag=False)
+    _add_workspace_options(importing)
+
+    schema = commands.add_parser(
+        "schema",
+        help="print the JSON Schema of the native annotation export",
+        description="Print the JSON Schema of an export format.",
+    )
+    schema.add_argument("name", choices=("annotations",), help="which schema")
     return parser
+
+
+def _add_workspace_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workspace",
+        metavar="PATH",
+        help="annotation database (default: .parallax/review.sqlite beside the first path)",
+    )
+    parser.add_argument(
+        "--reviewer", metavar="NAME", help="name recorded on annotations (default: login name)"
+    )
 
 
 def _add_alias_option(parser: argparse.ArgumentParser) -> None:
@@ -307,10 +376,92 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _workspace_path(args: argparse.Namespace) -> Path:
+    if getattr(args, "workspace", None):
+        return Path(args.workspace)
+    first = Path(args.paths[0]) if args.paths and args.paths[0] != "-" else demo_corpus_path()
+    return default_workspace(first, demo=demo_corpus_path())
+
+
+def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax export``: the workspace's annotations in one of four formats."""
+    aliases = _aliases(args)
+    with stage_progress(err) as progress:
+        corpus = _load(args, err, progress)
+        if not corpus.documents:
+            return _nothing_loaded(err)
+        clustering = _cluster(corpus, args, progress)
+    path = _workspace_path(args)
+    stored: list[Stored] = []
+    if path.exists():
+        try:
+            with Workspace.open(path, readonly=True) as workspace:
+                stored = AnnotationBook(workspace, corpus.documents).stored()
+        except WorkspaceError as error:
+            raise WorkspaceProblem(str(error)) from None
+    else:
+        err.write(f"parallax: {path}: no workspace yet; the export holds no annotation\n")
+    text, count = render_export(args.format, corpus.documents, clustering, stored, aliases=aliases)
+    if args.output:
+        try:
+            write_atomically(Path(args.output), text)
+        except OSError as error:
+            raise UsageError(f"{args.output}: cannot write ({error.strerror or error})") from None
+        err.write(f"parallax: wrote {count} annotations to {args.output} ({args.format})\n")
+    else:
+        out.write(text)
+    return EXIT_OK
+
+
+def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax import``: merge an export into the workspace, all or nothing."""
+    source = Path(args.file)
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"{source}: cannot read ({error})") from None
+    try:
+        incoming = read_export(text)
+    except ImportFileError as error:
+        for problem in error.errors:
+            err.write(f"parallax: {source}: {problem}\n")
+        err.write(f"parallax: {source}: not imported ({len(error.errors)} problems)\n")
+        return EXIT_BAD_INPUT
+    with stage_progress(err) as progress:
+        corpus = _load(args, err, progress)
+    anchorer = Anchorer(corpus.documents)
+    placed = []
+    for annotation in incoming:
+        moved = reanchor(annotation, anchorer, annotation.document_key)
+        key = anchorer.key(moved.target.document) if not moved.orphaned else annotation.document_key
+        placed.append((Annotation(**moved.model_dump(exclude={"document_key"})), key))
+    path = _workspace_path(args)
+    reviewer = args.reviewer or Settings.load().reviewer
+    try:
+        with Workspace.open(path) as workspace:
+            result = workspace.merge(placed, reviewer)
+    except WorkspaceError as error:
+        raise WorkspaceProblem(str(error)) from None
+    out.write(
+        f"{source}: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
+        f"could not anchor {result.unanchored} (kept as orphaned) into {path}\n"
+    )
+    return EXIT_OK
+
+
+def run_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """``parallax schema annotations``: the shipped JSON Schema of the native export."""
+    out.write(schema_path().read_text(encoding="utf-8"))
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "parse": run_parse,
     "cluster": run_cluster,
     "report": run_report,
+    "export": run_export,
+    "import": run_import,
+    "schema": run_schema,
 }
 
 
@@ -384,6 +535,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as error:
         sys.stderr.write(f"parallax: {error}\n")
         return EXIT_BAD_INPUT
+    except WorkspaceProblem as error:
+        sys.stderr.write(f"parallax: {error}\n")
+        return EXIT_WORKSPACE
     except KeyboardInterrupt:
         sys.stderr.write("parallax: interrupted\n")
         return EXIT_INTERRUPTED

@@ -13,3 +13,13 @@ def demo_corpus_path() -> Path:
     resource = files(__name__).joinpath(DEMO_NAME)
     with as_file(resource) as path:
         return Path(path)
+
+
+SCHEMA_NAME = "annotations.schema.json"
+
+
+def schema_path() -> Path:
+    """Path of the shipped JSON Schema of the native annotation export."""
+    resource = files(__name__).joinpath(SCHEMA_NAME)
+    with as_file(resource) as path:
+        return Path(path)

@@ -3,6 +3,8 @@ their discrepancies."""
 
 from __future__ import annotations
 
+import re
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +22,7 @@ from parallax.tui.widgets.headers import PaneHeaders
 from parallax.tui.widgets.panes import AlignedPanes
 from parallax.tui.widgets.status import Legend, StatusLine
 
+_WORD = re.compile(r"\S+")
 NARROW = 120  # below this many columns, two panes
 PANE_WIDTH = 40  # above it, one more pane per this many columns
 
@@ -64,6 +67,15 @@ class ReviewScreen(Screen):
             Binding(str(k), f"pick({k})", f"Show version {k} here", show=False, id=f"pick_{k}")
             for k in range(1, 10)
         ],
+        # While a span is selected (v), the arrows move its end instead of scrolling.
+        Binding("right", "extend(1)", "Select more", show=False, priority=True, id="extend_word"),
+        Binding("left", "extend(-1)", "Select less", show=False, priority=True, id="shrink_word"),
+        Binding(
+            "down", "extend_line(1)", "Select line", show=False, priority=True, id="extend_line"
+        ),
+        Binding(
+            "up", "extend_line(-1)", "Unselect line", show=False, priority=True, id="shrink_line"
+        ),
     ]
 
     story_index: reactive[int] = reactive(0, init=False)
@@ -71,6 +83,7 @@ class ReviewScreen(Screen):
     columns: var[tuple[int, ...]] = var(())
     focused_pane: reactive[int] = reactive(0, init=False)
     keep: var[Filter] = var(Filter())
+    span: reactive[tuple[int, int, int] | None] = reactive(None, init=False)
 
     def __init__(self, session: ReviewSession, order: list[str], index: int) -> None:
         super().__init__()
@@ -80,7 +93,10 @@ class ReviewScreen(Screen):
         self._initial = index
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a story is being analysed, only leaving the screen and help make sense."""
+        """While a story is being analysed, only leaving the screen and help make sense; the
+        selection keys only work while a span is selected."""
+        if action in ("extend", "extend_line"):
+            return self.span is not None
         return self.view is not None or action in ("back", "help", "quit")
 
     def compose(self) -> ComposeResult:
@@ -134,7 +150,9 @@ class ReviewScreen(Screen):
         panes.current = None
         panes.show(self.view, self.columns)
         self.query_one(PaneHeaders).story = self.view
+        self.span = None
         self._sync_columns()
+        self.query_one(AlignedPanes).statuses = self.app.statuses(self.view)  # type: ignore[attr-defined]
         self._fill_list()
         visible = self.visible_discrepancies()
         self.current = visible[0].id if visible else None
@@ -387,6 +405,9 @@ class ReviewScreen(Screen):
         self.notify(f"“{query}” not found in the versions shown", severity="warning")
 
     def action_back(self) -> None:
+        if self.span is not None:
+            self.clear_span()
+            return
         field = self.query_one("#search", Input)
         if field.display:
             field.display = False
@@ -430,5 +451,85 @@ class ReviewScreen(Screen):
 
     def annotations_changed(self) -> None:
         """The annotation service changed something: redraw what shows annotations."""
+        self.query_one(AlignedPanes).statuses = self.app.statuses(self.view)  # type: ignore[attr-defined]
         self._fill_list()
         self.update_status()
+
+    # --- span selection ----------------------------------------------------------------------
+
+    def watch_span(self) -> None:
+        self.query_one(AlignedPanes).span = self.span
+        self.refresh_bindings()
+        hint = ""
+        if self.span is not None and self.view is not None:
+            column, start, end = self.span
+            hint = (
+                f"Selected {end - start} characters in #{self.view.documents[column].index}: "
+                "t tag · a note · arrows extend · Esc cancels"
+            )
+        self.query_one(StatusLine).hint = hint
+
+    def toggle_span(self) -> None:
+        """Start selecting a span in the focused pane (or stop)."""
+        if self.span is not None:
+            self.clear_span()
+            return
+        assert self.view is not None
+        column = self.columns[self.focused_pane]
+        body = self.view.documents[column].body
+        discrepancy = self.current_discrepancy()
+        reading = discrepancy.readings[column] if discrepancy else None
+        if reading is not None and reading.start is not None and reading.field == "body":
+            start, end = reading.start, reading.end or reading.start
+        else:
+            panes = self.query_one(AlignedPanes)
+            line = (
+                panes.layout_.line(self.focused_pane, int(panes.scroll_y))
+                if panes.layout_
+                else None
+            )
+            start = line.start if line and line.start is not None else 0
+            match = _WORD.search(body, start)
+            start, end = (match.start(), match.end()) if match else (0, 0)
+        if end <= start:
+            self.app.bell()
+            return
+        self.span = (column, start, end)
+
+    def clear_span(self) -> None:
+        """Forget the selected span."""
+        self.span = None
+        self.update_status()
+
+    @on(AlignedPanes.Selected)
+    def _dragged(self, event: AlignedPanes.Selected) -> None:
+        self.span = (event.column, event.start, event.end)
+
+    def action_extend(self, words: int) -> None:
+        assert self.span is not None and self.view is not None
+        column, start, end = self.span
+        body = self.view.documents[column].body
+        if words > 0:
+            match = _WORD.search(body, end)
+            end = match.end() if match else end
+        else:
+            previous = [m.end() for m in _WORD.finditer(body, start, end) if m.end() < end]
+            end = previous[-1] if previous else end
+        self.span = (column, start, end)
+
+    def action_extend_line(self, lines: int) -> None:
+        assert self.span is not None
+        panes = self.query_one(AlignedPanes)
+        column, start, end = self.span
+        if panes.layout_ is None or column not in self.columns:
+            return
+        pane = self.columns.index(column)
+        found = panes.layout_.row_of_offset(pane, max(start, end - 1))
+        if found is None:
+            return
+        _, y = found
+        target = panes.layout_.line(pane, y + lines)
+        if target is None or target.end is None or target.end <= start:
+            self.app.bell()
+            return
+        self.span = (column, start, target.end)

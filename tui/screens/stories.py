@@ -26,6 +26,7 @@ class StoriesScreen(Screen):
         Binding("enter", "open", "Open story", priority=True, id="open_story"),
         Binding("slash", "filter", "Filter", id="filter_stories"),
         Binding("s", "toggle_singletons", "Singles", id="toggle_singletons"),
+        Binding("o", "app.orphans", "Orphans", id="orphans"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("j", "cursor_down", "Down", show=False, id="stories_down"),
         Binding("k", "cursor_up", "Up", show=False, id="stories_up"),

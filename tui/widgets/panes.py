@@ -7,6 +7,7 @@ are cached until the story, the visible versions, the size or the current discre
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -29,6 +30,7 @@ from parallax.tui.widgets.component_style import layered_style
 GUTTER = 2
 #: Severity shows as intensity on top of the kind's style (and as a gutter mark).
 _PLAIN = Style()
+_DISMISSED = Style(dim=True, strike=True)
 _INTENSITY = {"high": Style(bold=True), "medium": Style(), "low": Style(dim=True)}
 SEPARATOR = "│"
 
@@ -48,6 +50,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         "panes--medium",
         "panes--low",
         "panes--pointer",
+        "panes--selection",
     }
     DEFAULT_CSS = """
     AlignedPanes {
@@ -77,6 +80,7 @@ class AlignedPanes(ScrollView, can_focus=True):
     AlignedPanes > .panes--medium { color: $text-warning; }
     AlignedPanes > .panes--low { color: $text-muted; }
     AlignedPanes > .panes--pointer { color: $text-accent; text-style: bold; }
+    AlignedPanes > .panes--selection { background: $accent 60%; color: $text; }
     """
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
@@ -88,6 +92,8 @@ class AlignedPanes(ScrollView, can_focus=True):
     current: reactive[str | None] = reactive(None)
     focused_pane: reactive[int] = reactive(0)
     search: reactive[str] = reactive("")
+    span: reactive[tuple[int, int, int] | None] = reactive(None)
+    statuses: var[dict[str, str]] = var(dict, always_update=True)
 
     class MarkClicked(Message):
         """The reader clicked a painted span."""
@@ -147,6 +153,14 @@ class AlignedPanes(ScrollView, can_focus=True):
         self.refresh()
 
     def watch_search(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def watch_span(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def watch_statuses(self) -> None:
         self._cache.clear()
         self.refresh()
 
@@ -278,9 +292,16 @@ class AlignedPanes(ScrollView, can_focus=True):
             style = self._style(mark.kind)
             if not mark.whole_claim:
                 style += _INTENSITY[mark.severity]
+            if self.statuses.get(mark.discrepancy) == "dismissed":
+                style += _DISMISSED
             if mark.discrepancy == current:
                 style += self._style("current")
             body.stylize(style, start - line.start, end - line.start)
+        selection = self.span
+        if selection is not None and selection[0] == column:
+            start, end = max(selection[1], line.start), min(selection[2], line.end)
+            if start < end:
+                body.stylize(self._style("selection"), start - line.start, end - line.start)
         if self.search:
             self._paint_search(body, document.body[line.start : line.end])
         text.append_text(body)
@@ -311,11 +332,54 @@ class AlignedPanes(ScrollView, can_focus=True):
         severity = story.worst_severity(column, row)
         if severity is None:
             return Text(" " * GUTTER)
+        marks = story.marks.get((column, row), ())
+        if marks and all(self.statuses.get(m.discrepancy) == "confirmed" for m in marks):
+            return Text("✓ ", self._style("pointer"))
         return Text(f"{SEVERITY_MARKS[severity]} ", self._style(severity))
 
     # --- mouse -------------------------------------------------------------------------------
 
+    class Selected(Message):
+        """The reader dragged over some text: ``(column, start, end)`` body offsets."""
+
+        def __init__(self, column: int, start: int, end: int) -> None:
+            self.column, self.start, self.end = column, start, end
+            super().__init__()
+
+    def _hit(self, x: int, y: int) -> tuple[int, int] | None:
+        """(pane, body offset) under a point of the widget, if it is text."""
+        layout = self.layout_
+        if layout is None:
+            return None
+        x += int(self.scroll_x)
+        y += int(self.scroll_y)
+        left = 0
+        for pane, width in enumerate(self._widths):
+            if left <= x < left + width:
+                line = layout.line(pane, y)
+                if line is None or line.start is None:
+                    return None
+                return pane, self._offset_at(pane, line, x - left - GUTTER)
+            left += width + 1
+        return None
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._drag_from = self._hit(event.x, event.y)
+        self._dragged = False
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        start = getattr(self, "_drag_from", None)
+        end = self._hit(event.x, event.y)
+        if start is None or end is None or start[0] != end[0] or start[1] == end[1]:
+            return
+        self._dragged = True
+        low, high = sorted((start[1], end[1]))
+        self.post_message(self.Selected(self.columns[start[0]], low, high + 1))
+
     def on_click(self, event: events.Click) -> None:
+        if getattr(self, "_dragged", False):
+            self._dragged = False
+            return
         layout, story = self.layout_, self.story
         if layout is None or story is None:
             return
@@ -328,7 +392,7 @@ class AlignedPanes(ScrollView, can_focus=True):
                 line = layout.line(pane, y)
                 if line is None or line.start is None:
                     return
-                offset = self._offset_at(line, x - left - GUTTER)
+                offset = self._offset_at(pane, line, x - left - GUTTER)
                 row = layout.rows[line.row]
                 mark = story.mark_at(self.columns[pane], row.index, offset)
                 if mark is not None:
@@ -336,12 +400,10 @@ class AlignedPanes(ScrollView, can_focus=True):
                 return
             left += width + 1
 
-    def _offset_at(self, line: PaneLine, cells: int) -> int:
-        from rich.cells import cell_len
-
+    def _offset_at(self, pane: int, line: PaneLine, cells: int) -> int:
         story = self.story
         assert story is not None and line.start is not None and line.end is not None
-        document = story.documents[self.columns[self.focused_pane]]
+        document = story.documents[self.columns[pane]]
         used = 0
         for offset in range(line.start, line.end):
             used += cell_len(document.body[offset])

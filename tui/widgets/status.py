@@ -38,6 +38,7 @@ class StatusLine(Static):
     """
 
     state: reactive[tuple] = reactive((), always_update=True)
+    hint: reactive[str] = reactive("")
 
     def render(self) -> Group:
         if not self.state:
@@ -59,7 +60,9 @@ class StatusLine(Static):
         if filter_label != "all":
             text.append(f" · filter: {filter_label}", "italic")
         summary = Text(no_wrap=True, overflow="ellipsis")
-        if discrepancy is not None:
+        if self.hint:
+            summary.append(self.hint, "bold")
+        elif discrepancy is not None:
             summary.append(neutralize(discrepancy.summary, keep_newlines=False))
             if note:
                 summary.append("  ✎ " + neutralize(note, keep_newlines=False), "italic")

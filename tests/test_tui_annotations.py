@@ -1,0 +1,266 @@
+"""Annotating in the app, with the keyboard: tags, notes, statuses, undo, spans, export,
+persistence across restarts and a killed process, another reviewer's work, orphans."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import jsonschema
+
+from parallax.core.annotations import Workspace, make_target
+from parallax.core.data import schema_path
+from parallax.tui.app import make_app
+from parallax.tui.screens.annotate import ExportScreen, NoteScreen, OrphansScreen, TagScreen
+from parallax.tui.screens.review import ReviewScreen
+from parallax.tui.screens.stories import StoriesScreen
+from parallax.tui.session import Sources
+from parallax.tui.widgets.panes import AlignedPanes
+from parallax.tui.widgets.status import StatusLine
+from tests.tui_helpers import demo_session, pinned_settings, wait_for
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def app_with(workspace: Path, **settings):
+    return make_app(pinned_settings(workspace=workspace, **settings), session=demo_session())
+
+
+async def open_review(pilot):
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StoriesScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.order)
+    await pilot.press("enter")
+    await wait_for(
+        pilot, lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.view
+    )
+    return pilot.app.screen
+
+
+async def to_entity(pilot, review):
+    while not (
+        review.current_discrepancy().kind == "entity"
+        and "Fumio Kishida" in review.current_discrepancy().summary
+    ):
+        await pilot.press("n")
+    return review.current_discrepancy()
+
+
+def status_tags(review) -> list[str]:
+    return review.query_one(StatusLine).state[5]
+
+
+async def test_tag_and_note_then_reopen_and_export_all_four_formats(tmp_path):
+    workspace = tmp_path / "review.sqlite"
+    async with app_with(workspace).run_test(size=(160, 40)) as pilot:
+        review = await open_review(pilot)
+        entity = await to_entity(pilot, review)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
+        await pilot.press(*"err", "enter")
+        await wait_for(pilot, lambda: pilot.app.screen is review)
+        assert status_tags(review) == ["error"]
+        await pilot.press("a")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, NoteScreen))
+        await pilot.press(*"The PM is Takaichi", "ctrl+s")
+        await wait_for(pilot, lambda: pilot.app.screen is review)
+        await pilot.press("q")
+    async with app_with(workspace).run_test(size=(160, 40)) as pilot:
+        review = await open_review(pilot)
+        again = await to_entity(pilot, review)
+        assert again.id == entity.id
+        assert status_tags(review) == ["error"]
+        assert review.query_one(StatusLine).state[7] == "The PM is Takaichi"
+        for index, (_kind, name) in enumerate(
+            (("json", "r.json"), ("w3c", "r.jsonld"), ("csv", "r.csv"), ("markdown", "r.md"))
+        ):
+            await pilot.press("e")
+            await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
+            await pilot.press(*["down"] * index, "enter")  # the format, then the path field
+            field = pilot.app.screen.query_one("#export-path")
+            assert field.value.endswith((".json", ".jsonld", ".csv", ".md")[index])
+            field.value = str(tmp_path / name)
+            await pilot.press("enter")
+            await wait_for(pilot, lambda n=name: (tmp_path / n).exists())
+    native = json.loads((tmp_path / "r.json").read_text())
+    jsonschema.validate(native, json.loads(schema_path().read_text()))
+    [annotation] = native["annotations"]
+    assert annotation["tags"] == ["error"] and annotation["note"] == "The PM is Takaichi"
+    assert annotation["target"]["discrepancy"] == entity.id
+    w3c = json.loads((tmp_path / "r.jsonld").read_text())
+    assert w3c["first"]["items"][0]["body"][0] == {
+        "type": "TextualBody",
+        "purpose": "tagging",
+        "value": "error",
+    }
+    assert "error" in (tmp_path / "r.csv").read_text(encoding="utf-8-sig")
+    assert "tags: `error`" in (tmp_path / "r.md").read_text()
+
+
+async def test_tag_picker_toggles_several_and_creates_new_tags(tmp_path):
+    async with app_with(tmp_path / "w.sqlite").run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
+        await pilot.press(*"verif", "space")
+        await pilot.press(*"legal-review", "space", "enter")
+        await wait_for(pilot, lambda: pilot.app.screen is review)
+        assert status_tags(review) == ["verified", "legal-review"]
+        await pilot.press("t", "escape")  # cancelling changes nothing
+        await wait_for(pilot, lambda: pilot.app.screen is review)
+        assert status_tags(review) == ["verified", "legal-review"]
+
+
+async def test_dismiss_confirm_undo_redo(tmp_path):
+    async with app_with(tmp_path / "w.sqlite").run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        target = review.current
+        await pilot.press("x")
+        assert status_tags(review) == ["[dismissed]"]
+        assert review.query_one(AlignedPanes).statuses == {target: "dismissed"}
+        await pilot.press("c")
+        assert status_tags(review) == ["[confirmed]"]
+        await pilot.press("c")
+        assert status_tags(review) == []
+        await pilot.press("u")
+        assert status_tags(review) == ["[confirmed]"]
+        await pilot.press("u", "u")
+        assert status_tags(review) == []
+        await pilot.press("ctrl+r")
+        assert status_tags(review) == ["[dismissed]"]
+        await pilot.press("u", "u")
+        await pilot.press("u")  # nothing left to undo: a bell, no crash
+        assert status_tags(review) == []
+
+
+async def test_span_selection_with_the_keyboard(tmp_path):
+    workspace = tmp_path / "w.sqlite"
+    async with app_with(workspace).run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        await to_entity(pilot, review)
+        await pilot.press("v")
+        column, start, end = review.span
+        body = review.view.documents[column].body
+        assert body[start:end] == "Sanna Takashi"
+        await pilot.press("right", "right")
+        assert (
+            review.view.documents[column]
+            .body[start : review.span[2]]
+            .startswith("Sanna Takashi has decided")
+        )
+        await pilot.press("left")
+        assert body[start : review.span[2]] == "Sanna Takashi has"
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
+        await pilot.press(*"disput", "enter")
+        await wait_for(pilot, lambda: pilot.app.screen is review)
+        assert review.span is None
+        await pilot.press("v", "escape")
+        assert review.span is None
+        assert isinstance(pilot.app.screen, ReviewScreen)
+    with Workspace.open(workspace) as opened:
+        [stored] = opened.all()
+    assert stored.annotation.target.exact == "Sanna Takashi has"
+    assert stored.annotation.target.discrepancy is None
+    assert stored.annotation.tags == ("disputed",)
+
+
+async def test_refresh_shows_another_reviewers_work_and_orphans_are_listed(tmp_path):
+    workspace = tmp_path / "w.sqlite"
+    session = demo_session()
+    async with make_app(pinned_settings(workspace=workspace), session=session).run_test(
+        size=(120, 40)
+    ) as pilot:
+        review = await open_review(pilot)
+        discrepancy = review.current_discrepancy()
+        document = review.view.documents[0]
+        reading = discrepancy.readings[0]
+        with Workspace.open(workspace) as other:  # another reviewer, another process
+            other.create(
+                make_target(
+                    document,
+                    reading.start,
+                    reading.end,
+                    field=reading.field,
+                    discrepancy=discrepancy.id,
+                ),
+                key=None,
+                reviewer="bob",
+                tags=["minor"],
+            )
+            orphan = make_target(document, 0, 5)
+            other.create(
+                orphan.model_copy(update={"exact": "text nowhere to be found", "document": "x"}),
+                key=None,
+                reviewer="bob",
+                tags=["lost"],
+            )
+        assert status_tags(review) == []
+        await pilot.press("r")
+        assert status_tags(review) == ["minor"]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, StoriesScreen))
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, OrphansScreen))
+        assert len(pilot.app.screen.orphans) == 1 and pilot.app.screen.orphans[0].tags == ("lost",)
+
+
+async def test_read_only_workspace_keeps_the_app_usable(tmp_path):
+    notes = tmp_path / "notes.sqlite"
+    notes.write_text("not a workspace")
+    async with app_with(notes).run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        await pilot.press("x")
+        assert status_tags(review) == []  # nothing could be written, nothing crashed
+        await pilot.press("n")
+        assert review.current is not None
+    assert notes.read_text() == "not a workspace"
+
+
+def test_a_tag_survives_sigkill_right_after_it_is_made(tmp_path, demo_path):
+    source = tmp_path / "export.txt"
+    source.write_bytes(demo_path.read_bytes())
+    workspace = tmp_path / ".parallax" / "review.sqlite"
+    script = textwrap.dedent(
+        f"""
+        import asyncio, sys
+        sys.path.insert(0, {str(ROOT)!r})
+        from parallax.tui.app import make_app
+        from parallax.tui.session import Sources
+        from parallax.tui.screens.review import ReviewScreen
+        from tests.tui_helpers import pinned_settings, wait_for
+
+        async def main():
+            app = make_app(pinned_settings(), Sources(paths=[{str(source)!r}]))
+            async with app.run_test(size=(120, 40)) as pilot:
+                await wait_for(pilot, lambda: app.session is not None and app.screen.order)
+                await pilot.press("enter")
+                await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen)
+                               and app.screen.view)
+                await pilot.press("c")
+                print("TAGGED", app.screen.current, flush=True)
+                await asyncio.sleep(600)
+
+        asyncio.run(main())
+        """
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-c", script],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={k: v for k, v in os.environ.items() if k != "PARALLAX_DEBUG"},
+    )
+    line = process.stdout.readline().decode()
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    assert line.startswith("TAGGED"), process.stderr.read().decode()
+    discrepancy = line.split()[1]
+    with Workspace.open(workspace) as opened:
+        [stored] = opened.all()
+    assert stored.annotation.status == "confirmed"
+    assert stored.annotation.target.discrepancy == discrepancy
+    assert Sources  # the app was driven exactly as the command line builds it
