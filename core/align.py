@@ -40,11 +40,12 @@ from rapidfuzz.process import cdist
 
 from parallax.core.document import Document, Frozen
 from parallax.core.quantities import SCALES, UNITS
+from parallax.core.segment import CJK_RANGES
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
 TextField = Literal["title", "source", "published", "body"]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK = CJK_RANGES
 #: Tokens for diffing: citation runs, numbers (with separators, decimals, currency and %),
 #: single CJK characters, and words (keeping inner hyphens and apostrophes).
 DIFF_TOKEN = re.compile(

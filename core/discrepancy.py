@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field
 
@@ -50,18 +50,8 @@ Kind = Literal[
     "metadata",
 ]
 Severity = Literal["high", "medium", "low"]
-KINDS: tuple[Kind, ...] = (
-    "entity",
-    "number",
-    "date",
-    "citation",
-    "qualifier",
-    "omission",
-    "wording",
-    "spelling",
-    "metadata",
-)
-SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+KINDS: tuple[Kind, ...] = get_args(Kind)
+SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 DEFAULT_SEVERITY: dict[Kind, Severity] = {
     "entity": "high",
     "number": "high",

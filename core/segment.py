@@ -27,7 +27,10 @@ from typing import Literal
 
 Layout = Literal["summary", "markdown", "prose"]
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+#: Scripts written without spaces between words (kana, CJK ideographs, Hangul): every character
+#: is a token of its own, and sentences may end without a following space.
+CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+_CJK = CJK_RANGES
 _CLOSERS = "\"'”’»)\\]」』）】〕"
 
 #: Runs of citation markers such as ``[1][25]``, ``[3, 4]``, ``[7-9]`` or ``[^2]``.

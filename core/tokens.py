@@ -17,8 +17,8 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-#: Scripts written without spaces: every character is a token of its own.
-CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
+from parallax.core.segment import CJK_RANGES
+
 _TOKEN = re.compile(rf"[{CJK_RANGES}]|[^\W_{CJK_RANGES}]+")
 _CITATIONS = re.compile(r"\[\^?[\d\s,，、–-]*\]")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")

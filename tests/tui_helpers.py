@@ -65,7 +65,7 @@ def demo_app(**overrides) -> ParallaxApp:
     return make_app(pinned_settings(**overrides), session=demo_session())
 
 
-async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 30.0) -> None:
     """Pause until ``condition()`` holds (never a fixed sleep)."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout

@@ -33,13 +33,12 @@ from parallax.core.annotations import (
 from parallax.core.annotations.book import AnnotationBook, default_workspace
 from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
 from parallax.core.data import demo_corpus_path, schema_path
-from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.export.files import write_atomically
 from parallax.core.export.importing import ImportFileError, read_export
 from parallax.core.export.render import render_export
 from parallax.core.ingest import FORMATS, Corpus, load
-from parallax.core.report import build_report, render_markdown, report_json
+from parallax.core.report import build_report, render_markdown, report_json, summarise
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
 from parallax.tui.safe import neutralize
@@ -70,6 +69,10 @@ class UsageError(Exception):
 
 class WorkspaceProblem(Exception):
     """The annotation workspace cannot be used (exit code 3)."""
+
+
+class NothingLoaded(Exception):
+    """No document could be read from the given paths (exit code 2)."""
 
 
 def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) -> None:
@@ -300,35 +303,30 @@ def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
-def document_summary(document: Document) -> dict[str, object]:
-    """The short description of a document that every JSON output starts with."""
-    return {
-        "id": document.id,
-        "index": document.index,
-        "title": document.title,
-        "source": document.source,
-        "published": document.published.isoformat() if document.published else None,
-        "origin": document.origin.model_dump(),
-    }
-
-
 def _cluster(corpus: Corpus, args: argparse.Namespace, progress: StageProgress) -> Clustering:
     settings = ClusterSettings(threshold=args.threshold)
     return cluster_documents(corpus.documents, settings=settings, progress=progress.on_stage)
 
 
+def _stories(
+    args: argparse.Namespace, err: TextIO, progress: StageProgress
+) -> tuple[Corpus, Clustering]:
+    """Read and cluster the sources; raises :class:`NothingLoaded` when nothing could be read."""
+    corpus = _load(args, err, progress)
+    if not corpus.documents:
+        raise NothingLoaded
+    return corpus, _cluster(corpus, args, progress)
+
+
 def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax cluster``: the stories of a corpus, as text or JSON."""
     with stage_progress(err) as progress:
-        corpus = _load(args, err, progress)
-        if not corpus.documents:
-            return _nothing_loaded(err)
-        clustering = _cluster(corpus, args, progress)
+        corpus, clustering = _stories(args, err, progress)
     if args.format == "json":
         payload = {
             "schema": "parallax.clusters/1",
             "settings": clustering.settings.model_dump(),
-            "documents": [document_summary(d) for d in corpus.documents],
+            "documents": [summarise(d).model_dump(mode="json") for d in corpus.documents],
             "clusters": [c.model_dump(mode="json") for c in clustering.clusters],
         }
         json.dump(payload, out, ensure_ascii=False, indent=1)
@@ -356,10 +354,7 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax report``: every discrepancy of every story, as text, Markdown or JSON."""
     aliases = _aliases(args)
     with stage_progress(err) as progress:
-        corpus = _load(args, err, progress)
-        if not corpus.documents:
-            return _nothing_loaded(err)
-        clustering = _cluster(corpus, args, progress)
+        corpus, clustering = _stories(args, err, progress)
         report = build_report(
             corpus.documents, clustering, aliases=aliases, progress=progress.on_stage
         )
@@ -387,10 +382,7 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax export``: the workspace's annotations in one of four formats."""
     aliases = _aliases(args)
     with stage_progress(err) as progress:
-        corpus = _load(args, err, progress)
-        if not corpus.documents:
-            return _nothing_loaded(err)
-        clustering = _cluster(corpus, args, progress)
+        corpus, clustering = _stories(args, err, progress)
     path = _workspace_path(args)
     stored: list[Stored] = []
     if path.exists():
@@ -538,6 +530,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkspaceProblem as error:
         sys.stderr.write(f"parallax: {error}\n")
         return EXIT_WORKSPACE
+    except NothingLoaded:
+        return _nothing_loaded(sys.stderr)
     except KeyboardInterrupt:
         sys.stderr.write("parallax: interrupted\n")
         return EXIT_INTERRUPTED

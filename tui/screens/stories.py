@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets.data_table import CellDoesNotExist
 
 from parallax.tui.safe import neutralize
 from parallax.tui.session import ReviewSession
@@ -40,6 +41,7 @@ class StoriesScreen(Screen):
         self.session: ReviewSession | None = None
         self.order: list[str] = []  # cluster ids shown, in table order
         self._generation = 0
+        self._columns_for = 0  # the terminal width the columns were sized for
 
     def compose(self) -> ComposeResult:
         with Vertical(id="loading"):
@@ -105,6 +107,7 @@ class StoriesScreen(Screen):
     def _add_columns(self, table: DataTable) -> None:
         """Columns sized to the terminal: the title takes what the others leave."""
         width = max(self.app.size.width, 60)
+        self._columns_for = width
         columns = self._WIDE if width >= 100 else self._NARROW
         padding = 2 * (len(columns) + 2)  # one cell each side of every column
         used = 3 + sum(w for _, _, w in columns) + padding + 2  # '#', the rest, scrollbar
@@ -115,6 +118,9 @@ class StoriesScreen(Screen):
 
     def on_resize(self) -> None:
         table = self.query_one(DataTable)
+        width = max(self.app.size.width, 60)
+        if width == self._columns_for:
+            return
         table.clear(columns=True)
         self._add_columns(table)
         self.refresh_table()
@@ -191,7 +197,10 @@ class StoriesScreen(Screen):
             number = self.order.index(cluster_id) + 1 if len(shown) < 500 else 0
             cells = self._cells(number, cluster_id)
             for key, value in zip(("high", "medium", "low", "reviewed"), cells[5:], strict=True):
-                table.update_cell(cluster_id, key, value)
+                try:
+                    table.update_cell(cluster_id, key, value)
+                except CellDoesNotExist:
+                    return  # the table is being rebuilt; the rebuild shows the new counts
 
     def _label(self, cluster_id: str) -> str:
         session = self.session
