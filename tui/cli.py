@@ -461,8 +461,9 @@ def build_app_parser() -> argparse.ArgumentParser:
     """The arguments of ``parallax [PATHS]``, which opens the review app."""
     parser = argparse.ArgumentParser(
         prog="parallax",
-        description="Open the review app on PATHS (default: the built-in demo corpus). "
-        "Other commands: " + ", ".join(COMMANDS) + " (parallax COMMAND --help).",
+        description="Open the review app on PATHS (default: the built-in demo corpus).\n\n"
+        "commands (parallax COMMAND --help for each):\n"
+        + "\n".join(f"  {name:<9} {text}" for name, text in _COMMAND_HELP),
         epilog=EXAMPLES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -474,7 +475,18 @@ def build_app_parser() -> argparse.ArgumentParser:
     _add_alias_option(parser)
     parser.add_argument("--config", metavar="FILE", help="configuration file (TOML)")
     parser.add_argument("--theme", help="Textual theme, e.g. textual-dark or textual-light")
+    _add_workspace_options(parser)
     return parser
+
+
+_COMMAND_HELP = (
+    ("parse", "read sources and print the documents found"),
+    ("cluster", "group near-duplicate documents into stories"),
+    ("report", "every discrepancy of every story (text, Markdown, JSON)"),
+    ("export", "write the workspace's annotations (JSON, W3C, CSV, Markdown)"),
+    ("import", "merge a native or W3C export into the workspace"),
+    ("schema", "print the JSON Schema of the native annotation export"),
+)
 
 
 def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -489,6 +501,8 @@ def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             threshold=args.threshold,
             theme=args.theme,
             aliases=Path(args.aliases) if args.aliases else None,
+            workspace=Path(args.workspace) if args.workspace else None,
+            reviewer=args.reviewer,
         )
     except ConfigError as error:
         raise UsageError(str(error)) from None
@@ -520,7 +534,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args = build_parser().parse_args(arguments)
             return COMMANDS[args.command](args, sys.stdout, sys.stderr)
         if any(a in ("-h", "--help") for a in arguments):
-            build_parser().print_help()
+            build_app_parser().print_help()
             return EXIT_OK
         args = build_app_parser().parse_args(arguments)
         return run_app(args, sys.stdout, sys.stderr)

@@ -250,7 +250,8 @@ class ReviewScreen(Screen):
     def _fill_list(self) -> None:
         listing = self.query_one(DiscrepancyList)
         tags = self.app.tags_by_discrepancy(self.view)  # type: ignore[attr-defined]
-        listing.fill(self.visible_discrepancies(), tags)
+        colors = {t.name: t.color for t in self.app.settings.tags}  # type: ignore[attr-defined]
+        listing.fill(self.visible_discrepancies(), tags, colors)
 
     def _step(self, direction: int, *, high_only: bool = False) -> None:
         visible = self.visible_discrepancies()

@@ -18,7 +18,12 @@ class DiscrepancyList(OptionList):
     DiscrepancyList { width: 38; border-left: tall $accent 40%; }
     """
 
-    def fill(self, discrepancies: list[Discrepancy], tags: dict[str, list[str]]) -> None:
+    def fill(
+        self,
+        discrepancies: list[Discrepancy],
+        tags: dict[str, list[str]],
+        colors: dict[str, str] | None = None,
+    ) -> None:
         """Replace the options, keeping the highlight where it was when possible."""
         highlighted = self.highlighted
         self.clear_options()
@@ -30,7 +35,8 @@ class DiscrepancyList(OptionList):
             text.append(f"{discrepancy.kind:<9} ", "bold")
             labels = tags.get(discrepancy.id)
             if labels:
-                text.append("[" + ",".join(labels) + "] ", "italic cyan")
+                for label in labels:
+                    text.append(f"#{neutralize(label)} ", (colors or {}).get(label, "italic cyan"))
             text.append(neutralize(discrepancy.summary, keep_newlines=False))
             options.append(Option(text, id=discrepancy.id))
         self.add_options(options)
