@@ -29,8 +29,9 @@ def current(screen):
     return screen.current_discrepancy()
 
 
-async def test_loading_in_a_worker_then_stories_sorted_by_high_severity():
-    app = make_app(pinned_settings(), Sources(paths=[str(demo_corpus_path())]))
+async def test_loading_in_a_worker_then_stories_sorted_by_high_severity(tmp_path):
+    settings = pinned_settings(workspace=tmp_path / "review.sqlite")  # not the user's data dir
+    app = make_app(settings, Sources(paths=[str(demo_corpus_path())]))
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for(pilot, lambda: app.session is not None)
         screen = app.screen

@@ -173,8 +173,8 @@ class ParallaxApp(App[None]):
     def _workspace_path(self) -> Path | None:
         if self.settings.workspace is not None:
             return Path(self.settings.workspace)
-        if self.sources is None:
-            return None  # a session handed over (tests, embedding): nothing is kept
+        if self.sources is None or self.sources.corpus is not None:
+            return None  # a corpus handed over (tests, benchmarks, embedding): nothing is kept
         return default_workspace(self.sources.first_path(), demo=demo_corpus_path())
 
     def reviewed_count(self, cluster_id: str) -> int:
