@@ -263,8 +263,11 @@ def _split_bullets(body: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in claims if not body[s:e].isspace() and s < e]
 
 
+_CJK_CHAR = re.compile(f"[{_CJK}]")
+
+
 def _is_cjk(char: str) -> bool:
-    return bool(char) and bool(re.match(f"[{_CJK}]", char))
+    return bool(char) and _CJK_CHAR.match(char) is not None
 
 
 def _squash(text: str) -> str:
