@@ -270,3 +270,32 @@ def test_cluster_text_and_threshold(cli, demo_path):
 def test_cluster_settings_are_echoed(cli, demo_path, threshold):
     result = cli("cluster", str(demo_path), "--format", "json", "--threshold", threshold)
     assert json.loads(result.stdout)["settings"]["threshold"] == float(threshold)
+
+
+def test_progress_bar_on_a_terminal_stderr(demo_path):
+    import os
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "parallax.tui", "cluster", str(demo_path), "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        env={**os.environ, "TERM": "xterm-256color"},
+    )
+    os.close(slave)
+    out, _ = process.communicate(timeout=120)
+    shown = b""
+    while select.select([master], [], [], 0.5)[0]:
+        try:
+            chunk = os.read(master, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(master)
+    assert process.returncode == 0
+    assert json.loads(out)["schema"] == "parallax.clusters/1"  # stdout stays clean JSON
+    assert b"Signing documents" in shown or b"Reading" in shown
