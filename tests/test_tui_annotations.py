@@ -264,3 +264,25 @@ def test_a_tag_survives_sigkill_right_after_it_is_made(tmp_path, demo_path):
     assert stored.annotation.status == "confirmed"
     assert stored.annotation.target.discrepancy == discrepancy
     assert Sources  # the app was driven exactly as the command line builds it
+
+
+async def test_mouse_drag_selects_a_span(tmp_path):
+    async with app_with(tmp_path / "w.sqlite").run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        panes = review.query_one(AlignedPanes)
+        panes.scroll_home(animate=False)
+        await pilot.pause()
+        layout = panes.layout_
+        y = next(
+            line
+            for line in range(layout.height)
+            if layout.line(0, line).start is not None
+            and layout.rows[layout.line(0, line).row].kind == "claim"
+        )
+        line = layout.line(0, y)
+        await pilot.mouse_down(AlignedPanes, offset=(2, y))
+        await pilot.mouse_up(AlignedPanes, offset=(9, y))
+        await wait_for(pilot, lambda: review.span is not None)
+        column, start, end = review.span
+        assert column == review.columns[0]
+        assert (start, end) == (line.start, line.start + 8)  # cells 0..7 of the text, inclusive

@@ -346,22 +346,27 @@ class AlignedPanes(ScrollView, can_focus=True):
             self.column, self.start, self.end = column, start, end
             super().__init__()
 
-    def _hit(self, x: int, y: int) -> tuple[int, int] | None:
-        """(pane, body offset) under a point of the widget, if it is text."""
-        layout = self.layout_
-        if layout is None:
-            return None
-        x += int(self.scroll_x)
-        y += int(self.scroll_y)
+    def _pane_at(self, x: int) -> tuple[int, int] | None:
+        """(pane, its left edge) under column ``x`` of the virtual width."""
         left = 0
         for pane, width in enumerate(self._widths):
             if left <= x < left + width:
-                line = layout.line(pane, y)
-                if line is None or line.start is None:
-                    return None
-                return pane, self._offset_at(pane, line, x - left - GUTTER)
+                return pane, left
             left += width + 1
         return None
+
+    def _hit(self, x: int, y: int) -> tuple[int, int, int] | None:
+        """(pane, layout row, body offset) under a point of the widget, if it is text."""
+        layout = self.layout_
+        found = self._pane_at(x + int(self.scroll_x))
+        if layout is None or found is None:
+            return None
+        pane, left = found
+        line = layout.line(pane, y + int(self.scroll_y))
+        if line is None or line.start is None:
+            return None
+        cells = x + int(self.scroll_x) - left - GUTTER
+        return pane, line.row, self._offset_at(pane, line, cells)
 
     def on_mouse_down(self, event: events.MouseDown) -> None:
         self._drag_from = self._hit(event.x, event.y)
@@ -370,35 +375,28 @@ class AlignedPanes(ScrollView, can_focus=True):
     def on_mouse_up(self, event: events.MouseUp) -> None:
         start = getattr(self, "_drag_from", None)
         end = self._hit(event.x, event.y)
-        if start is None or end is None or start[0] != end[0] or start[1] == end[1]:
+        if start is None or end is None or start[0] != end[0] or start[2] == end[2]:
             return
         self._dragged = True
-        low, high = sorted((start[1], end[1]))
+        low, high = sorted((start[2], end[2]))
         self.post_message(self.Selected(self.columns[start[0]], low, high + 1))
 
     def on_click(self, event: events.Click) -> None:
         if getattr(self, "_dragged", False):
             self._dragged = False
             return
-        layout, story = self.layout_, self.story
-        if layout is None or story is None:
+        story, layout = self.story, self.layout_
+        pane = self._pane_at(event.x + int(self.scroll_x))
+        if story is None or layout is None or pane is None:
             return
-        x = event.x + int(self.scroll_x)
-        y = event.y + int(self.scroll_y)
-        left = 0
-        for pane, width in enumerate(self._widths):
-            if left <= x < left + width:
-                self.focused_pane = pane
-                line = layout.line(pane, y)
-                if line is None or line.start is None:
-                    return
-                offset = self._offset_at(pane, line, x - left - GUTTER)
-                row = layout.rows[line.row]
-                mark = story.mark_at(self.columns[pane], row.index, offset)
-                if mark is not None:
-                    self.post_message(self.MarkClicked(mark.discrepancy))
-                return
-            left += width + 1
+        self.focused_pane = pane[0]
+        hit = self._hit(event.x, event.y)
+        if hit is None:
+            return
+        _, row, offset = hit
+        mark = story.mark_at(self.columns[pane[0]], layout.rows[row].index, offset)
+        if mark is not None:
+            self.post_message(self.MarkClicked(mark.discrepancy))
 
     def _offset_at(self, pane: int, line: PaneLine, cells: int) -> int:
         story = self.story
