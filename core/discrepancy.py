@@ -50,8 +50,12 @@ Kind = Literal[
     "metadata",
 ]
 Severity = Literal["high", "medium", "low"]
+#: ``reported`` items are counted and visited; ``unimportant`` ones are equivalent variants
+#: (case, punctuation, number and date formats, boilerplate) shown only on request.
+Tier = Literal["reported", "unimportant"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
+TIERS: tuple[Tier, ...] = get_args(Tier)
 DEFAULT_SEVERITY: dict[Kind, Severity] = {
     "entity": "high",
     "number": "high",
@@ -98,6 +102,14 @@ class Reading(Frozen):
     anchor: int | None = None
 
 
+class ReadingGroup(Frozen):
+    """Versions that say the same thing at a discrepancy ("Sanna Takashi" ×2)."""
+
+    text: str = Field(description="The reading as the first of these versions writes it.")
+    documents: tuple[str, ...]
+    minority: bool = Field(description="Fewer versions read this than the largest group.")
+
+
 class Discrepancy(Frozen):
     """One point where the versions of a story disagree."""
 
@@ -107,6 +119,13 @@ class Discrepancy(Frozen):
     summary: str
     row: int = Field(description="Index of the alignment row it sits in.")
     readings: tuple[Reading, ...]
+    tier: Tier = Field("reported", description="Hidden by default when ``unimportant``.")
+    groups: tuple[ReadingGroup, ...] = Field(
+        (), description="The distinct readings with the versions that give each."
+    )
+    moved: tuple[str, ...] = Field(
+        (), description="Documents whose reading sits elsewhere in the story than the others'."
+    )
 
     def reading_for(self, document_id: str) -> Reading | None:
         """This discrepancy's reading for one document."""
@@ -367,7 +386,7 @@ def _classify(context: _Context, row: Row, unit: Unit) -> tuple[Kind, Severity] 
     if not all(stripped):
         return _partial_omission(stripped, quantities, dates, names)
     for values, kind in ((quantities, "number"), (dates, "date"), (names, "entity")):
-        distinct = {tuple(sorted(v.items())) for v in values}
+        distinct = {frozenset(v.items()) for v in values}
         if len(distinct) > 1:
             if all(values):
                 return kind, "high"  # type: ignore[return-value]
@@ -377,7 +396,7 @@ def _classify(context: _Context, row: Row, unit: Unit) -> tuple[Kind, Severity] 
             return "omission", "high"
     if any(names) and _same_entities_by_alias(context, stripped, names):
         return "spelling", "low"
-    if len({tuple(sorted(_qualifiers(t).items())) for t in stripped}) > 1:
+    if len({frozenset(_qualifiers(t).items()) for t in stripped}) > 1:
         return "qualifier", "medium"
     if all(quantities):
         return None  # "15 km" / "15 kilometers", "four" / "4": one value, written differently
@@ -416,7 +435,7 @@ def _same_entities_by_alias(
 
 
 def _only_number_spelling(stripped: list[str]) -> bool:
-    signatures = {tuple(sorted(quantity_signature(t).items())) for t in stripped}
+    signatures = {frozenset(quantity_signature(t).items()) for t in stripped}
     return len(signatures) == 1
 
 

@@ -35,8 +35,8 @@ class Story(Frozen):
     discrepancies: tuple[Discrepancy, ...]
 
     def severity_counts(self) -> dict[str, int]:
-        """Number of discrepancies per severity, for every severity."""
-        counts = Counter(d.severity for d in self.discrepancies)
+        """Number of reported discrepancies per severity (the unimportant tier is not counted)."""
+        counts = Counter(d.severity for d in self.discrepancies if d.tier == "reported")
         return {severity: counts.get(severity, 0) for severity in SEVERITIES}
 
 

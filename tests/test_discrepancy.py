@@ -316,3 +316,12 @@ def test_alias_file_errors_are_clear():
         AliasTable.from_toml("[[alias]\nnames = ")
     with pytest.raises(ValueError, match="alias #1"):
         AliasTable.from_toml("[[alias]]\nnames = 3\n")
+
+
+def test_same_figure_with_and_without_a_unit_does_not_crash():
+    # A unit holding "2" and "2 tons" has quantities with and without a unit (issue 11 #2).
+    found = discrepancies(
+        "Line 2 exported 2 tons of ore to the port on Monday, officials said.",
+        "Line 7 shipped 9 tons of ore to the port on Monday, officials said.",
+    )
+    assert any(d.kind == "number" for d in found)
