@@ -39,9 +39,9 @@ from parallax.core.export.importing import ImportFileError, read_export
 from parallax.core.export.render import render_export
 from parallax.core.ingest import FORMATS, Corpus, load
 from parallax.core.report import build_report, render_markdown, report_json, summarise
+from parallax.core.safe import neutralize
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
-from parallax.tui.safe import neutralize
 from parallax.tui.settings import Settings
 
 EXIT_OK = 0

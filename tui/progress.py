@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 
 _LABELS = {
     "signing": "Signing documents",

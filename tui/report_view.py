@@ -14,7 +14,7 @@ from parallax.core.align import metadata_text
 from parallax.core.discrepancy import Discrepancy, Reading
 from parallax.core.document import Document
 from parallax.core.report import Report, Story
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 from parallax.tui.styles import KIND_STYLES, SEVERITY_MARKS, SEVERITY_STYLES
 
 CONTEXT = 48

@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from parallax.core.annotations import Annotation
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 
 EXPORT_FORMATS = (
     ("json", "Native JSON (parallax.annotations/1)", "json"),

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 from parallax.tui.session import ReviewSession
 
 _FIRST_ROWS = 200

@@ -7,7 +7,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from parallax.core.discrepancy import Discrepancy
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 from parallax.tui.styles import SEVERITY_MARKS
 
 

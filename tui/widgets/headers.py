@@ -11,7 +11,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from parallax.core.discrepancy import KINDS
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 from parallax.tui.story_view import StoryView
 from parallax.tui.widgets.component_style import layered_style
 

@@ -21,8 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from parallax.core.discrepancy import KINDS
+from parallax.core.safe import neutralize
 from parallax.tui.layout import PaneLine, StoryLayout
-from parallax.tui.safe import neutralize
 from parallax.tui.story_view import StoryView
 from parallax.tui.styles import SEVERITY_MARKS
 from parallax.tui.widgets.component_style import layered_style

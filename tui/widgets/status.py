@@ -8,7 +8,7 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 from parallax.core.discrepancy import KINDS
-from parallax.tui.safe import neutralize
+from parallax.core.safe import neutralize
 from parallax.tui.widgets.component_style import layered_style
 
 
