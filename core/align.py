@@ -24,9 +24,10 @@ version, the exact text it has at that point, with offsets into its body, or not
 
 from __future__ import annotations
 
+import math
 import re
-import unicodedata
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -39,8 +40,9 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
 from parallax.core.document import Document, Frozen
+from parallax.core.facts import content_terms
 from parallax.core.quantities import SCALES, UNITS
-from parallax.core.segment import CJK_RANGES
+from parallax.core.text import CITATION_MARKER, CJK_RANGES, fold
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
 TextField = Literal["title", "source", "published", "body"]
@@ -49,12 +51,11 @@ _CJK = CJK_RANGES
 #: Tokens for diffing: citation runs, numbers (with separators, decimals, currency and %),
 #: single CJK characters, and words (keeping inner hyphens and apostrophes).
 DIFF_TOKEN = re.compile(
-    r"(?:\[\^?\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–]\s*\d{1,4})*\])+"
+    rf"(?:{CITATION_MARKER})+"
     r"|[$€£¥]?\d+(?:[.,]\d+)*(?:\s?%)?"
     rf"|[{_CJK}]"
     rf"|[^\W\d_{_CJK}][^\W_{_CJK}]*(?:['’\-][^\W_{_CJK}]+)*"
 )
-_LATIN_MARKS = re.compile("[\u0300-\u036f]")
 
 
 class AlignSettings(Frozen):
@@ -74,6 +75,13 @@ class AlignSettings(Frozen):
     )
     min_contained_tokens: int = Field(
         4, ge=1, description="Claims shorter than this never count as split or merged parts."
+    )
+    paraphrase: float = Field(
+        0.3,
+        ge=0.0,
+        le=1.0,
+        description="Least weighted content-term cosine of two claims paired as rewordings "
+        "(each must also be the other's best match).",
     )
 
 
@@ -102,6 +110,9 @@ class Row(Frozen):
     kind: RowKind
     cells: tuple[Cell, ...]
     section: int | None = Field(None, description="For a heading row, its section number.")
+    moved: tuple[str, ...] = Field(
+        (), description="Documents whose claim here sits out of their own order (it moved)."
+    )
 
     @property
     def field(self) -> TextField:
@@ -167,13 +178,6 @@ def clear_caches() -> None:
     _DIFF_KEYS.clear()
 
 
-def _fold(token: str) -> str:
-    folded = unicodedata.normalize("NFKC", token).casefold()
-    if folded.isascii():
-        return folded
-    return _LATIN_MARKS.sub("", unicodedata.normalize("NFD", folded))
-
-
 class _Memo(dict[str, str]):
     """A bounded memo of a pure function of one string."""
 
@@ -189,7 +193,7 @@ class _Memo(dict[str, str]):
         return value
 
 
-_MATCH_KEYS = _Memo(_fold)
+_MATCH_KEYS = _Memo(fold)
 
 
 def match_key(token: str) -> str:
@@ -200,11 +204,30 @@ def match_key(token: str) -> str:
 # --- claim rows -------------------------------------------------------------------------------
 
 
+class _Terms:
+    """Content terms per segment of a version, read only when a segment needs them (most
+    claims pair word for word and never do)."""
+
+    def __init__(self, document: Document) -> None:
+        self.document = document
+        self.cache: dict[int, tuple[str, ...]] = {}
+
+    def __getitem__(self, segment: int) -> tuple[str, ...]:
+        terms = self.cache.get(segment)
+        if terms is None:
+            terms = self.cache[segment] = content_terms(self.document.segments[segment].text)
+        return terms
+
+    def __len__(self) -> int:
+        return len(self.document.segments)
+
+
 @dataclass
 class _Version:
     document: Document
     keys: list[str]  # token string per segment (one character per token), for containment
     words: list[str]  # folded tokens joined by spaces, for bag-of-words similarity
+    terms: _Terms  # content terms per segment, for paraphrase similarity
 
 
 @dataclass
@@ -212,6 +235,14 @@ class _Draft:
     members: dict[int, list[int]] = field(default_factory=dict)  # version -> segments
     representatives: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+
+    def terms(self, versions: list[_Version]) -> Counter[str]:
+        """The content terms of every member."""
+        counts: Counter[str] = Counter()
+        for v, segments in self.members.items():
+            for s in segments:
+                counts.update(versions[v].terms[s])
+        return counts
 
 
 class _Keys:
@@ -248,8 +279,19 @@ def _prepare(documents: Sequence[Document], keys: _Keys) -> list[_Version]:
         segment_keys = [keys.string(words) for words in folded]
         # Sorted once, so fuzz.ratio in cdist equals token_sort_ratio at a fraction of its cost.
         words = [" ".join(sorted(words)) for words in folded]
-        versions.append(_Version(document, segment_keys, words))
+        versions.append(_Version(document, segment_keys, words, _Terms(document)))
     return versions
+
+
+def canonical_order(documents: Sequence[Document]) -> list[int]:
+    """The order versions are aligned in: the one with most claims first, then by id.
+
+    Alignment is progressive (each version is matched against the rows built so far), so a
+    fixed order makes the rows, and every discrepancy, independent of the input order.
+    """
+    return sorted(
+        range(len(documents)), key=lambda i: (-len(documents[i].segments), documents[i].id)
+    )
 
 
 def _containment(part: str, whole: str) -> float:
@@ -260,6 +302,39 @@ def _containment(part: str, whole: str) -> float:
     return lcs / len(part)
 
 
+def _term_containment(part: tuple[str, ...], whole: Counter[str]) -> float:
+    """Share of ``part``'s content terms that ``whole`` has, in any order."""
+    if not part:
+        return 0.0
+    return sum(term in whole for term in part) / len(part)
+
+
+class _Weights:
+    """Inverse document frequency of content terms over the claims being paired: terms they
+    all repeat ("rare earth") weigh little, a figure or a name a lot."""
+
+    def __init__(self, claims: Sequence[Counter[str] | tuple[str, ...]]) -> None:
+        frequency: Counter[str] = Counter()
+        for terms in claims:
+            frequency.update(set(terms))
+        count = len(claims)
+        self.idf = {term: math.log(1 + count / n) for term, n in frequency.items()}
+
+    def vector(self, terms: Counter[str] | tuple[str, ...]) -> dict[str, float]:
+        counts = terms if isinstance(terms, Counter) else Counter(terms)
+        return {term: n * self.idf.get(term, 1.0) for term, n in counts.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    dot = sum(weight * b.get(term, 0.0) for term, weight in a.items())
+    if not dot:
+        return 0.0
+    norm = math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values()))
+    return dot / norm
+
+
 def _claim_rows(versions: list[_Version], settings: AlignSettings) -> list[_Draft]:
     first = versions[0]
     rows = [_Draft({0: [s]}, [key], [first.words[s]]) for s, key in enumerate(first.keys)]
@@ -268,49 +343,13 @@ def _claim_rows(versions: list[_Version], settings: AlignSettings) -> list[_Draf
         count = len(version.keys)
         if not count:
             continue
-        total_rows = max(len(rows), 1)
         row_of: dict[int, int] = {}
         taken: set[int] = set()
-        # Claims repeated word for word are matched by hash; only the rest need scoring.
-        exact: dict[str, list[int]] = {}
-        for r, row in enumerate(rows):
-            for key in row.representatives:
-                exact.setdefault(key, []).append(r)
-        for s, key in enumerate(version.keys):
-            options = [r for r in exact.get(key, ()) if r not in taken] if key else []
-            if options:
-                r = min(options, key=lambda r: (abs(s / count - r / total_rows), r))
-                row_of[s] = r
-                taken.add(r)
-        pending = [s for s in range(count) if s not in row_of]
-        representatives = [
-            (r, words) for r, row in enumerate(rows) if r not in taken for words in row.words
-        ]
-        candidates: list[tuple[float, float, int, int]] = []
-        if pending and representatives:
-            scores = (
-                cdist(
-                    [version.words[s] for s in pending],
-                    [words for _, words in representatives],
-                    scorer=fuzz.ratio,
-                    score_cutoff=settings.match * 100,
-                )
-                / 100.0
-            )
-            owners = np.fromiter((r for r, _ in representatives), dtype=np.int64)
-            starts = np.flatnonzero(np.diff(owners, prepend=-1))
-            per_row = np.maximum.reduceat(scores, starts, axis=1)
-            row_ids = owners[starts]
-            for i, column in zip(*np.nonzero(per_row >= settings.match), strict=True):
-                s, r = pending[int(i)], int(row_ids[column])
-                distance = abs(s / count - r / total_rows)
-                candidates.append((-float(per_row[i, column]), distance, s, r))
-        for _, _, s, r in sorted(candidates):
-            if s not in row_of and r not in taken:
-                row_of[s] = r
-                taken.add(r)
-        _absorb_splits(version, rows, row_of, settings)
-        _merge_rows(version, v, rows, row_of, taken, settings)
+        _pair_exact(version, rows, row_of, taken)
+        _pair_similar(version, rows, row_of, taken, settings)
+        _pair_paraphrases(version, versions, rows, row_of, taken, settings)
+        _absorb_splits(version, versions, rows, row_of, settings)
+        _merge_rows(version, versions, v, rows, row_of, taken, settings)
         for s, r in row_of.items():
             rows[r].members.setdefault(v, []).append(s)
             if len(rows[r].representatives) < 3:
@@ -323,8 +362,95 @@ def _claim_rows(versions: list[_Version], settings: AlignSettings) -> list[_Draf
     return rows
 
 
+def _pair_exact(
+    version: _Version, rows: list[_Draft], row_of: dict[int, int], taken: set[int]
+) -> None:
+    """Claims repeated word for word are matched by hash, nearest in relative position first."""
+    count, total_rows = len(version.keys), max(len(rows), 1)
+    exact: dict[str, list[int]] = {}
+    for r, row in enumerate(rows):
+        for key in row.representatives:
+            exact.setdefault(key, []).append(r)
+    for s, key in enumerate(version.keys):
+        options = [r for r in exact.get(key, ()) if r not in taken] if key else []
+        if options:
+            r = min(options, key=lambda r: (abs(s / count - r / total_rows), r))
+            row_of[s] = r
+            taken.add(r)
+
+
+def _pair_similar(
+    version: _Version,
+    rows: list[_Draft],
+    row_of: dict[int, int],
+    taken: set[int],
+    settings: AlignSettings,
+) -> None:
+    """Claims with mostly the same words (in any order) pair one to one, best first."""
+    count, total_rows = len(version.keys), max(len(rows), 1)
+    pending = [s for s in range(count) if s not in row_of]
+    representatives = [
+        (r, words) for r, row in enumerate(rows) if r not in taken for words in row.words
+    ]
+    if not pending or not representatives:
+        return
+    scores = (
+        cdist(
+            [version.words[s] for s in pending],
+            [words for _, words in representatives],
+            scorer=fuzz.ratio,
+            score_cutoff=settings.match * 100,
+        )
+        / 100.0
+    )
+    owners = np.fromiter((r for r, _ in representatives), dtype=np.int64)
+    starts = np.flatnonzero(np.diff(owners, prepend=-1))
+    per_row = np.maximum.reduceat(scores, starts, axis=1)
+    row_ids = owners[starts]
+    candidates: list[tuple[float, float, int, int]] = []
+    for i, column in zip(*np.nonzero(per_row >= settings.match), strict=True):
+        s, r = pending[int(i)], int(row_ids[column])
+        distance = abs(s / count - r / total_rows)
+        candidates.append((-float(per_row[i, column]), distance, s, r))
+    for _, _, s, r in sorted(candidates):
+        if s not in row_of and r not in taken:
+            row_of[s] = r
+            taken.add(r)
+
+
+def _pair_paraphrases(
+    version: _Version,
+    versions: list[_Version],
+    rows: list[_Draft],
+    row_of: dict[int, int],
+    taken: set[int],
+    settings: AlignSettings,
+) -> None:
+    """Claims that say the same in other words pair when each is the other's best match on
+    weighted content terms (figures, dates, names and stems of content words)."""
+    pending = [s for s in range(len(version.keys)) if s not in row_of and version.terms[s]]
+    row_terms = {r: row.terms(versions) for r, row in enumerate(rows) if r not in taken}
+    free = [r for r, terms in row_terms.items() if terms and rows[r].members]
+    if not pending or not free:
+        return
+    weights = _Weights([version.terms[s] for s in pending] + [row_terms[r] for r in free])
+    claim_vectors = {s: weights.vector(version.terms[s]) for s in pending}
+    row_vectors = {r: weights.vector(row_terms[r]) for r in free}
+    scores = {(s, r): _cosine(claim_vectors[s], row_vectors[r]) for s in pending for r in free}
+    best_row = {s: max(free, key=lambda r: (scores[s, r], -r)) for s in pending}
+    best_claim = {r: max(pending, key=lambda s: (scores[s, r], -s)) for r in free}
+    for s, r in best_row.items():
+        if best_claim[r] == s and scores[s, r] >= settings.paraphrase:
+            row_of[s] = r
+            taken.add(r)
+
+
 def _absorb_splits(
-    version: _Version, rows: list[_Draft], row_of: dict[int, int], settings: AlignSettings
+    version: _Version,
+    versions: list[_Version],
+    rows: list[_Draft],
+    row_of: dict[int, int],
+    settings: AlignSettings,
 ) -> None:
     """A leftover claim mostly contained in a neighbour's row joins that row."""
     for s in range(len(version.keys)):
@@ -337,13 +463,14 @@ def _absorb_splits(
             if any(
                 _containment(version.keys[s], rep) >= settings.contain
                 for rep in rows[r].representatives
-            ):
+            ) or (_term_containment(version.terms[s], rows[r].terms(versions)) >= settings.contain):
                 row_of[s] = r
                 break
 
 
 def _merge_rows(
     version: _Version,
+    versions: list[_Version],
     v: int,
     rows: list[_Draft],
     row_of: dict[int, int],
@@ -358,11 +485,19 @@ def _merge_rows(
         representative = rows[r].representatives[0]
         if len(representative) < settings.min_contained_tokens:
             continue
+        row_terms: tuple[str, ...] | None = None
         for target in matched:
             if target == r or not rows[target].members:
                 continue
             segment = next(s for s, row in row_of.items() if row == target)
-            if _containment(representative, version.keys[segment]) >= settings.contain:
+            contained = _containment(representative, version.keys[segment]) >= settings.contain
+            if not contained:
+                if row_terms is None:
+                    row_terms = tuple(rows[r].terms(versions).elements())
+                if len(set(row_terms)) >= settings.min_contained_tokens:
+                    whole = Counter(version.terms[segment])
+                    contained = _term_containment(row_terms, whole) >= settings.contain
+            if contained:
                 for other, segments in rows[r].members.items():
                     rows[target].members.setdefault(other, []).extend(segments)
                 rows[target].representatives.extend(rows[r].representatives)
@@ -388,6 +523,45 @@ def _insert_new_rows(version: _Version, v: int, rows: list[_Draft], row_of: dict
             if row >= position:
                 row_of[other] = row + 1
         row_of[s] = position
+
+
+def _moved_members(drafts: list[_Draft], versions: list[_Version]) -> list[set[int]]:
+    """Per row, the versions whose claim there is out of that version's own order (it moved to
+    another place of the story): claims outside the longest run of rows each version keeps in
+    order."""
+    moved: list[set[int]] = [set() for _ in drafts]
+    for v in range(len(versions)):
+        placed = sorted(
+            (segments[0], position)
+            for position, draft in enumerate(drafts)
+            if (segments := draft.members.get(v))
+        )
+        positions = [position for _, position in placed]
+        for index in _outside_longest_increasing(positions):
+            moved[positions[index]].add(v)
+    return moved
+
+
+def _outside_longest_increasing(values: list[int]) -> list[int]:
+    """Indices of ``values`` not in one longest strictly increasing subsequence."""
+    if not values:
+        return []
+    tails: list[int] = []  # index of the smallest tail of an increasing run of each length
+    parents = [-1] * len(values)
+    for i, value in enumerate(values):
+        low = bisect_left([values[t] for t in tails], value)
+        if low > 0:
+            parents[i] = tails[low - 1]
+        if low == len(tails):
+            tails.append(i)
+        else:
+            tails[low] = i
+    keep = set()
+    index = tails[-1]
+    while index >= 0:
+        keep.add(index)
+        index = parents[index]
+    return [i for i in range(len(values)) if i not in keep]
 
 
 # --- assembling rows ----------------------------------------------------------------------------
@@ -472,16 +646,33 @@ def _section_rows(
 
 
 def align(documents: Sequence[Document], *, settings: AlignSettings | None = None) -> Alignment:
-    """Align the versions of one story (2 to 20 documents, in input order)."""
+    """Align the versions of one story (2 to 20 documents, in input order).
+
+    The rows do not depend on the order of ``documents``: versions are aligned in
+    :func:`canonical_order` and each row's cells are then given in input order.
+    """
     settings = settings or AlignSettings()
+    order = canonical_order(documents)
+    ordered = [documents[i] for i in order]
     keys = _Keys()
-    versions = _prepare(documents, keys)
+    versions = _prepare(ordered, keys)
     drafts = [d for d in _claim_rows(versions, settings) if d.members] if versions else []
     headings = _section_rows(versions, drafts)
+    moved = _moved_members(drafts, versions)
+    # Cells are built in canonical order and handed out in input order.
+    to_input = sorted(range(len(order)), key=lambda v: order[v])
     rows = _metadata_rows(documents)
 
-    def add(kind: RowKind, cells: list[Cell], section: int | None = None) -> None:
-        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells), section=section))
+    def add(kind: RowKind, cells: list[Cell], section: int | None = None, shifted=()) -> None:
+        rows.append(
+            Row(
+                index=len(rows),
+                kind=kind,
+                cells=tuple(cells[v] for v in to_input),
+                section=section,
+                moved=tuple(sorted(versions[v].document.id for v in shifted)),
+            )
+        )
 
     for position in range(len(drafts) + 1):
         for label, members in headings.get(position, []):
@@ -509,6 +700,7 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
                     else Cell(document=version.document.id)
                     for v, version in enumerate(versions)
                 ],
+                shifted=moved[position],
             )
     return Alignment(documents=tuple(d.id for d in documents), rows=tuple(rows))
 
@@ -561,7 +753,7 @@ def diff_key(token: str) -> str:
 
 
 _JOINERS = re.compile(r"['’\-]")
-_DIFF_KEYS = _Memo(lambda token: _JOINERS.sub("", _fold(token)))
+_DIFF_KEYS = _Memo(lambda token: _JOINERS.sub("", fold(token)))
 
 
 def _cell_words(document: Document, row: Row, cell: Cell) -> list[str]:

@@ -6,6 +6,8 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
+from parallax.core.text import candidate_starts, word_starts
+
 _FORMATS = (
     "%Y-%m-%d %H:%M",
     "%Y-%m-%d %H:%M:%S",
@@ -85,7 +87,7 @@ _MONTH = "|".join(sorted(_MONTHS, key=len, reverse=True))
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 DATE_MENTION = re.compile(
     rf"(?P<iso>\b\d{{4}}-\d{{1,2}}-\d{{1,2}}\b)"
-    rf"|(?P<cjk>(?:(?P<cy>\d{{4}})年)?(?P<cm>\d{{1,2}})月(?:(?P<cd>\d{{1,2}})[日号])?)"
+    rf"|(?P<cjk>(?:(?P<cy>\d{{4}})\s?年\s?)?(?P<cm>\d{{1,2}})\s?月(?:\s?(?P<cd>\d{{1,2}})\s?[日号])?)"
     rf"|(?P<md>\b(?P<m1>{_MONTH})\.?\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(?P<y1>\d{{4}}))?)"
     rf"|(?P<dm>\b(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH})\b\.?(?:,?\s+(?P<y2>\d{{4}}))?)"
     rf"|(?P<my>\b(?P<m3>{_MONTH})\b\.?(?:\s+(?P<y3>\d{{4}}))?)"
@@ -95,36 +97,54 @@ DATE_MENTION = re.compile(
 )
 
 
+_DATE_WORDS = word_starts((*_MONTHS, *_WEEKDAYS))
+
+
 def find_date_mentions(text: str) -> list[tuple[str, ...]]:
     """The dates a text mentions, normalised: ``("2026", "1", "23")``, ``("", "1", "23")``,
     ``("monday",)``; "January 23" and "Jan. 23rd" give the same value."""
-    found: list[tuple[str, ...]] = []
-    for match in DATE_MENTION.finditer(text):
-        group = match.lastgroup
-        if group == "iso":
-            year, month, day = match.group("iso").split("-")
-            found.append((year, str(int(month)), str(int(day))))
-        elif group == "cjk":
-            found.append(
-                (
-                    match.group("cy") or "",
-                    str(int(match.group("cm"))),
-                    str(int(match.group("cd"))) if match.group("cd") else "",
-                )
-            )
-        elif group == "md":
-            month = _MONTHS[match.group("m1").lower()]
-            found.append((match.group("y1") or "", str(month), str(int(match.group("d1")))))
-        elif group == "dm":
-            month = _MONTHS[match.group("m2").lower()]
-            found.append((match.group("y2") or "", str(month), str(int(match.group("d2")))))
-        elif group == "my":
-            word = match.group("m3")
-            if word[0].islower() and not match.group("y3"):
-                continue  # "may", "march": the verbs, not the months
-            found.append((match.group("y3") or "", str(_MONTHS[word.lower()]), ""))
-        elif group == "weekday":
-            found.append((match.group().lower(),))
-        else:
-            found.append((match.group(), "", ""))
+    return [value for value, _, _ in date_spans(text)]
+
+
+def date_spans(text: str) -> list[tuple[tuple[str, ...], int, int]]:
+    """Every date mention of ``text``: its normalised value and where it is written."""
+    found: list[tuple[tuple[str, ...], int, int]] = []
+    end = 0
+    for position in candidate_starts(text, _DATE_WORDS):
+        if position < end:
+            continue
+        match = DATE_MENTION.match(text, position)
+        if match is None:
+            continue
+        end = match.end()
+        value = _date_value(match)
+        if value is not None:
+            found.append((value, match.start(), match.end()))
     return found
+
+
+def _date_value(match: re.Match[str]) -> tuple[str, ...] | None:
+    group = match.lastgroup
+    if group == "iso":
+        year, month, day = match.group("iso").split("-")
+        return (year, str(int(month)), str(int(day)))
+    if group == "cjk":
+        return (
+            match.group("cy") or "",
+            str(int(match.group("cm"))),
+            str(int(match.group("cd"))) if match.group("cd") else "",
+        )
+    if group == "md":
+        month = _MONTHS[match.group("m1").lower()]
+        return (match.group("y1") or "", str(month), str(int(match.group("d1"))))
+    if group == "dm":
+        month = _MONTHS[match.group("m2").lower()]
+        return (match.group("y2") or "", str(month), str(int(match.group("d2"))))
+    if group == "my":
+        word = match.group("m3")
+        if word[0].islower() and not match.group("y3"):
+            return None  # "may", "march": the verbs, not the months
+        return (match.group("y3") or "", str(_MONTHS[word.lower()]), "")
+    if group == "weekday":
+        return (match.group().lower(),)
+    return (match.group(), "", "")

@@ -1,42 +1,55 @@
-"""Name every discrepancy between the aligned versions of a story, and say how much it matters.
+"""Name every discrepancy between the aligned versions of a story, and say what it costs.
 
-Each variation unit of each row (:mod:`parallax.core.align`) is classified, in this order:
+The rules live in :mod:`parallax.core.classify` (read its docstring for their order); this
+module runs them over a story's rows, keeps one item per real difference, and builds the
+models.
 
-* metadata rows (title, source, timestamp) give ``metadata``;
-* a claim some versions have and others lack entirely gives ``omission``;
-* within a claim, the readings are compared after stripping what does not matter:
-  only citation markers differ: ``citation``; equal once case, width, diacritics and hyphens
-  are folded (or names of one alias group): ``spelling``; different quantities once units and
-  number words are normalised: ``number`` (equal quantities written differently, "15 km" and
-  "15 kilometers", are no discrepancy at all); different dates: ``date``; different names:
-  ``entity``; different hedges, modals or approximations: ``qualifier``; text present in some
-  versions only: ``omission`` if it carries a quantity, a date, a name or a claim of several
-  words, else ``wording``; anything else: ``wording``.
-* text that one version has in one place and another version in another place of the same
-  claim has *moved*; a moved date ("on January 23 and hold early elections" / "and hold early
-  elections on January 23") is a ``date`` discrepancy, other moves are ``wording``.
+**Severity** says what a difference costs if published: ``high`` when the versions cannot all
+be true (a different person, figure or date, a negation, a figure's bound that flips); ``medium``
+for attribution, hedging, citation markers and a fact or claim some versions state nowhere;
+``low`` for meaning-preserving rewording, spelling variants of one name and metadata.
 
-Severity: entity, number and date are high; citation, qualifier and omission medium; wording,
-spelling and metadata low; an omission that carries a quantity, a date or a name is high.
+**Tier**: equivalent variants (case, punctuation, number and date formats, a short and long
+form of one name, function-word swaps, text that moved without changing what it says) and
+boilerplate (credits, bylines, call-outs) are ``unimportant``: kept, shown on request, never
+counted. All boilerplate of a story is collapsed into one item.
+
+**One item per real difference**: an omitted fact is reported once however many rows mention
+it; a changed citation is its own item even inside a changed claim; each item carries its
+readings grouped with their version counts (``groups``) and the versions whose reading sits
+elsewhere in the story (``moved``).
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Hashable, Iterable, Sequence
 from typing import Literal, get_args
 
 from pydantic import Field
+from rapidfuzz.distance import Indel
 
-from parallax.core.align import Alignment, Row, Span, Unit, diff_key, variation_units
-from parallax.core.dates import DATE_MENTION, find_date_mentions
+from parallax.core.align import (
+    Alignment,
+    Row,
+    Span,
+    Unit,
+    cell_tokens,
+    diff_key,
+    variation_units,
+)
+from parallax.core.boilerplate import Boilerplate
+from parallax.core.classify import (
+    Finding,
+    StoryContext,
+    claim_omission,
+    equivalent_form,
+    moved_finding,
+    unit_findings,
+)
 from parallax.core.document import Document, Frozen
-from parallax.core.entities import AliasTable, find_names, fold_name, names_used_mid_sentence
-from parallax.core.quantities import quantity_signature
-from parallax.core.segment import CITATION_RUN
+from parallax.core.entities import AliasTable, names_used_mid_sentence
+from parallax.core.text import fold, without_citations
 
 Kind = Literal[
     "entity",
@@ -56,35 +69,6 @@ Tier = Literal["reported", "unimportant"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
 TIERS: tuple[Tier, ...] = get_args(Tier)
-DEFAULT_SEVERITY: dict[Kind, Severity] = {
-    "entity": "high",
-    "number": "high",
-    "date": "high",
-    "citation": "medium",
-    "qualifier": "medium",
-    "omission": "medium",
-    "wording": "low",
-    "spelling": "low",
-    "metadata": "low",
-}
-
-#: Hedges, modals, approximations and status words: changing one changes how sure a claim is.
-QUALIFIERS = frozenset(
-    """
-    about approximately around roughly nearly almost over under fewer only just exactly precisely
-    potential potentially possible possibly may might could would should can cannot likely
-    unlikely probably perhaps reportedly allegedly apparently expected estimated projected
-    planned proposed announced imposed recent recently official officially unconfirmed confirmed
-    suspected alleged presumably reported claimed believed if unless whether
-    约 大约 超过 超 近 至少 最多 可能 或 预计 据称 据报道 据悉 左右 多达 逾
-    """.split()
-)
-_QUALIFIER_PHRASES = ("at least", "up to", "more than", "less than", "fewer than", "as many as")
-_WORD = re.compile(r"[^\W\d_][\w'’\-]*|\d+(?:[.,]\d+)*%?|[\u3400-\u9fff]")
-_STOPWORDS = frozenset(
-    """a an the of to in on at for and or but is are was were be been by with as from that this
-    it its their his her has have had will would into than also which who over its""".split()
-)
 
 
 class Reading(Frozen):
@@ -92,6 +76,8 @@ class Reading(Frozen):
 
     ``field`` says which text the offsets index: the body, or a metadata field. ``anchor`` is
     where absent text would sit in the version's body, when the version has the claim.
+    ``row`` is the alignment row holding the text when it is not the discrepancy's own (a
+    version that states an omitted fact elsewhere).
     """
 
     document: str
@@ -100,6 +86,7 @@ class Reading(Frozen):
     end: int | None
     field: Literal["body", "title", "source", "published"] = "body"
     anchor: int | None = None
+    row: int | None = None
 
 
 class ReadingGroup(Frozen):
@@ -127,19 +114,6 @@ class Discrepancy(Frozen):
         (), description="Documents whose reading sits elsewhere in the story than the others'."
     )
 
-    def reading_for(self, document_id: str) -> Reading | None:
-        """This discrepancy's reading for one document."""
-        return next((r for r in self.readings if r.document == document_id), None)
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    documents: Sequence[Document]
-    aliases: AliasTable
-    cluster: str
-    known_names: tuple[frozenset[str], ...]
-    segment_starts: tuple[frozenset[int], ...]
-
 
 def find_discrepancies(
     documents: Sequence[Document],
@@ -147,106 +121,120 @@ def find_discrepancies(
     *,
     cluster: str = "",
     aliases: AliasTable | None = None,
+    boilerplate: Boilerplate | None = None,
 ) -> list[Discrepancy]:
-    """Every discrepancy of an aligned story, in row order."""
+    """Every discrepancy of an aligned story, in row order.
+
+    ``boilerplate`` holds the sentences the corpus repeats under many stories
+    (:func:`parallax.core.boilerplate.recurring_sentences`); without it only the shapes of
+    credits, bylines and call-outs are recognised.
+    """
+    aliases = aliases or AliasTable()
     known = tuple(names_used_mid_sentence(d.body) for d in documents)
-    starts = tuple(frozenset(s.start for s in d.segments) for d in documents)
-    context = _Context(documents, aliases or AliasTable(), cluster, known, starts)
-    found: list[Discrepancy] = []
+    context = StoryContext(
+        documents=documents,
+        aliases=aliases,
+        known_names=known,
+        segment_starts=tuple(frozenset(s.start for s in d.segments) for d in documents),
+        boilerplate=boilerplate or Boilerplate(),
+        row_of_segment={
+            (v, segment): row.index
+            for row in alignment.rows
+            if row.kind == "claim"
+            for v, cell in enumerate(row.cells)
+            for segment in cell.segments
+        },
+    )
+    findings: list[Finding] = []
     for row in alignment.rows:
-        found.extend(_row_discrepancies(context, row))
-    return found
+        findings.extend(_row_findings(context, row))
+    findings = _merge_omissions(findings)
+    findings = _collapse_boilerplate(findings)
+    rows = {row.index: row for row in alignment.rows}
+    return [_build(context, rows[f.row], f, cluster) for f in findings]
 
 
-def _row_discrepancies(context: _Context, row: Row) -> list[Discrepancy]:
-    documents = context.documents
-    out: list[Discrepancy] = []
-    if row.kind == "claim" and any(c.is_gap for c in row.cells):
-        out.append(_claim_omission(context, row))
-    units = variation_units(documents, row)
+# --- rows ------------------------------------------------------------------------------------
+
+
+def _row_findings(context: StoryContext, row: Row) -> list[Finding]:
+    if row.kind in ("title", "source", "published"):
+        return _metadata_findings(context, row)
+    units = variation_units(context.documents, row)
+    if row.kind == "section":
+        # A heading names a part of the story; it asserts nothing.
+        return [Finding("wording", "low", row.index, u.spans, tier="unimportant") for u in units]
+    findings: list[Finding] = []
+    if any(cell.is_gap for cell in row.cells):
+        omission = claim_omission(context, row)
+        if omission is not None:
+            findings.append(omission)
     moved = _moves(units)
     consumed: set[int] = set()
-    classified: list[tuple[Unit, Kind, Severity]] = []
     for i, unit in enumerate(units):
         if i in consumed:
             continue
         partner = moved.get(i)
         if partner is not None:
             consumed.add(partner)
-            out.append(_moved(context, row, unit, units[partner]))
+            findings.append(moved_finding(context, row, unit, units[partner]))
             continue
-        result = _classify(context, row, unit)
-        if result is not None:
-            classified.append((unit, *result))
-    for unit, kind, severity in _coalesce_wording(documents, row, classified):
-        summary = _summary(documents, row, unit, kind)
-        out.append(_make(context, row, unit.spans, kind, severity, summary=summary))
-    return out
+        findings.extend(unit_findings(context, row, unit))
+    if sum(_soft(f) for f in findings) >= 2 and _reworded(context.documents, row):
+        return _coalesce(context, findings, gap=REWRITTEN_GAP)
+    return _coalesce(context, findings, gap=EDITED_GAP)
 
 
-def _coalesce_wording(
-    documents: Sequence[Document], row: Row, items: list[tuple[Unit, Kind, Severity]]
-) -> list[tuple[Unit, Kind, Severity]]:
-    """Join wording and qualifier changes only a word or two apart, so that a rewritten phrase
-    is one item ("Potential export controls" / "Recent export controls imposed")."""
-    if row.field != "body":
-        return items
-    soft = ("wording", "qualifier")
-    out: list[tuple[Unit, Kind, Severity]] = []
-    for unit, kind, severity in items:
-        if out and kind in soft and out[-1][1] in soft:
-            joined = _join(documents, out[-1][0], unit)
-            if joined is not None:
-                if "qualifier" in (kind, out[-1][1]):
-                    out[-1] = (joined, "qualifier", "medium")
-                else:
-                    out[-1] = (joined, "wording", "low")
-                continue
-        out.append((unit, kind, severity))
-    return out
+#: Below this similarity of their word sequences, a claim's versions are rewritten rather
+#: than edited: hedges and wording changes further apart still belong to one rewording.
+REWRITTEN = 0.6
+#: Hedge and wording changes at most this many words apart are one item (edited claims)...
+EDITED_GAP = 3
+#: ... and in rewritten claims.
+REWRITTEN_GAP = 6
 
 
-def _join(documents: Sequence[Document], first: Unit, second: Unit) -> Unit | None:
-    spans = []
-    for document, a, b, present in zip(
-        documents, first.spans, second.spans, first.present, strict=True
-    ):
-        if not present:
-            spans.append(a)
-            continue
-        begin = a.start if a.start is not None else a.anchor
-        finish = b.end if b.end is not None else b.anchor
-        middle_from = a.end if a.end is not None else a.anchor
-        middle_to = b.start if b.start is not None else b.anchor
-        if None in (begin, finish, middle_from, middle_to):
-            return None
-        if len(_WORD.findall(document.body[middle_from:middle_to])) > 2:
-            return None
-        if finish <= begin:
-            spans.append(Span("", None, None, begin))
-        else:
-            spans.append(Span(document.body[begin:finish], begin, finish, begin))
-    return Unit(tuple(spans), first.present)
+def _reworded(documents: Sequence[Document], row: Row) -> bool:
+    sequences = [
+        [diff_key(token.text) for token in cell_tokens(document, row, cell)]
+        for document, cell in zip(documents, row.cells, strict=True)
+        if not cell.is_gap
+    ]
+    if len(sequences) < 2:
+        return False
+    first = sequences[0]
+    return any(Indel.normalized_similarity(first, other) < REWRITTEN for other in sequences[1:])
 
 
-# --- claim omissions and moves ------------------------------------------------------------
+def _metadata_findings(context: StoryContext, row: Row) -> list[Finding]:
+    units = variation_units(context.documents, row)
+    findings = []
+    for unit in units:
+        here = [s for s, p in zip(unit.spans, unit.present, strict=True) if p]
+        texts = [s.text for s in here if s.text]
+        equal = len({equivalent_form(_without_site(t)) for t in texts}) <= 1 and all(
+            s.text for s in here
+        )
+        findings.append(
+            Finding(
+                "metadata",
+                "low",
+                row.index,
+                unit.spans,
+                tier="unimportant" if equal else "reported",
+            )
+        )
+    return findings
 
 
-def _claim_omission(context: _Context, row: Row) -> Discrepancy:
-    spans = []
-    for document, cell in zip(context.documents, row.cells, strict=True):
-        if cell.is_gap:
-            spans.append(Span("", None, None))
-        else:
-            text = document.body[cell.start : cell.end]
-            spans.append(Span(text, cell.start, cell.end, cell.start))
-    carried = " ".join(s.text for s in spans if s.start is not None)
-    severity: Severity = "high" if _carries_fact(carried) else "medium"
-    stating = [d for d, c in zip(context.documents, row.cells, strict=True) if not c.is_gap]
-    silent = [d for d, c in zip(context.documents, row.cells, strict=True) if c.is_gap]
-    text = next(s.text for s in spans if s.start is not None)
-    summary = f"Claim absent from {_labels(silent)}: {_quote(text)} (stated by {_labels(stating)})"
-    return _make(context, row, tuple(spans), "omission", severity, summary=summary)
+def _without_site(title: str) -> str:
+    """A title without a trailing site name ("… | CBC News", "… - World - CBC News")."""
+    for separator in (" | ", " - ", " – ", " — "):
+        parts = title.split(separator)
+        while len(parts) > 1 and len(parts[-1].split()) <= 4:
+            parts.pop()
+        title = separator.join(parts)
+    return title
 
 
 def _moves(units: list[Unit]) -> dict[int, int]:
@@ -256,9 +244,7 @@ def _moves(units: list[Unit]) -> dict[int, int]:
         if i in pairs:
             continue
         for j in range(i + 1, len(units)):
-            if j in pairs:
-                continue
-            if _mirrors(first, units[j]):
+            if j not in pairs and _mirrors(first, units[j]):
                 pairs[i], pairs[j] = j, i
                 break
     return pairs
@@ -266,8 +252,8 @@ def _moves(units: list[Unit]) -> dict[int, int]:
 
 def _mirrors(a: Unit, b: Unit) -> bool:
     """``a`` and ``b`` each hold the same text, in complementary sets of versions."""
-    texts_a = {_fold(s.text) for s, p in zip(a.spans, a.present, strict=True) if p and s.text}
-    texts_b = {_fold(s.text) for s, p in zip(b.spans, b.present, strict=True) if p and s.text}
+    texts_a = {fold(s.text) for s, p in zip(a.spans, a.present, strict=True) if p and s.text}
+    texts_b = {fold(s.text) for s, p in zip(b.spans, b.present, strict=True) if p and s.text}
     if len(texts_a) != 1 or texts_a != texts_b:
         return False
     has_a = [bool(s.text) for s, p in zip(a.spans, a.present, strict=True) if p]
@@ -275,182 +261,111 @@ def _mirrors(a: Unit, b: Unit) -> bool:
     return all(x != y for x, y in zip(has_a, has_b, strict=True))
 
 
-def _moved(context: _Context, row: Row, a: Unit, b: Unit) -> Discrepancy:
-    spans = tuple(x if x.text else y for x, y in zip(a.spans, b.spans, strict=True))
-    text = next(s.text for s in spans if s.text)
-    kind: Kind = "date" if find_date_mentions(text) else "wording"
-    summary_spans = tuple(
-        _widen(document, span) for document, span in zip(context.documents, spans, strict=True)
+def _coalesce(context: StoryContext, findings: list[Finding], *, gap: int) -> list[Finding]:
+    """Join hedge and wording changes at most ``gap`` words apart: one rewritten phrase, one
+    item (a qualifier if a hedge changed in it)."""
+    out: list[Finding] = []
+    for finding in findings:
+        last = out[-1] if out else None
+        if last is not None and _soft(finding) and _soft(last):
+            joined = _join(context.documents, last.spans, finding.spans, gap)
+            if joined is not None:
+                last.spans = joined
+                if finding.kind == "qualifier":
+                    last.kind, last.severity = "qualifier", "medium"
+                continue
+        out.append(finding)
+    return out
+
+
+def _soft(finding: Finding) -> bool:
+    return finding.tier == "reported" and (
+        finding.kind == "wording" or (finding.kind == "qualifier" and finding.severity == "medium")
     )
-    summary = f"{_quote(text)} attaches to a different part of the claim: " + _compare(
-        context.documents, summary_spans, a.present
-    )
-    return _make(context, row, spans, kind, DEFAULT_SEVERITY[kind], summary=summary)
 
 
-def _widen(document: Document, span: Span, words: int = 4) -> Span:
-    """The span with a few words of the body on each side, for a summary."""
-    if span.start is None or span.end is None:
-        return span
-    body = document.body
-    start, end = span.start, span.end
-    for _ in range(words):
-        previous = body.rfind(" ", 0, max(start - 1, 0))
-        start = 0 if previous < 0 else previous + 1
-    for _ in range(words):
-        following = body.find(" ", end + 1)
-        end = len(body) if following < 0 else following
-    return Span(body[start:end], span.start, span.end)
+def _join(
+    documents: Sequence[Document], first: tuple[Span, ...], second: tuple[Span, ...], gap: int
+) -> tuple[Span, ...] | None:
+    spans = []
+    for document, a, b in zip(documents, first, second, strict=True):
+        begin = a.start if a.start is not None else a.anchor
+        finish = b.end if b.end is not None else b.anchor
+        middle_from = a.end if a.end is not None else a.anchor
+        middle_to = b.start if b.start is not None else b.anchor
+        if begin is None and finish is None:
+            spans.append(a)
+            continue
+        if None in (begin, finish, middle_from, middle_to):
+            return None
+        assert begin is not None and finish is not None
+        assert middle_from is not None and middle_to is not None
+        if len(document.body[middle_from:middle_to].split()) > gap:
+            return None
+        if finish <= begin:
+            spans.append(Span("", None, None, begin))
+        else:
+            spans.append(Span(document.body[begin:finish], begin, finish, begin))
+    return tuple(spans)
 
 
-# --- classification -------------------------------------------------------------------------
+# --- one item per difference -----------------------------------------------------------------
 
 
-def _fold(text: str) -> str:
-    return "".join(diff_key(word) for word in _WORD.findall(text))
-
-
-def _without_citations(text: str) -> str:
-    return " ".join(CITATION_RUN.sub(" ", text).split())
-
-
-def _carries_fact(text: str) -> bool:
-    return bool(quantity_signature(text) or find_date_mentions(text) or find_names(text))
-
-
-def _qualifiers(text: str) -> Counter[str]:
-    lowered = f" {text.lower()} "
-    found = Counter(w for w in _WORD.findall(text.lower()) if w in QUALIFIERS)
-    for phrase in _QUALIFIER_PHRASES:
-        found[phrase] += lowered.count(f" {phrase} ")
-    return +found
-
-
-def _opens_sentence(document: Document, span: Span, segment_starts: frozenset[int]) -> bool:
-    if span.start is None:
-        return False
-    position = span.start
-    while position > 0 and document.body[position - 1].isspace():
-        position -= 1
-    if position == 0 or document.body[position - 1] in ".!?。！？-]":
-        return True
-    return span.start in segment_starts
-
-
-_PRONOUNS = frozenset(
-    """it its it's they them their theirs he him his she her hers we our us this that these
-    those""".split()
-)
-
-
-def _facts(text: str) -> tuple[Counter, Counter]:
-    """Quantities (dates taken out first, so "January 12" is no figure) and dates of a text."""
-    dates = Counter(find_date_mentions(text))
-    return quantity_signature(DATE_MENTION.sub(" ", text)), dates
-
-
-def _classify(context: _Context, row: Row, unit: Unit) -> tuple[Kind, Severity] | None:
-    if row.kind in ("title", "source", "published"):
-        return "metadata", "low"
-    readings = [
-        (v, span)
-        for v, (span, present) in enumerate(zip(unit.spans, unit.present, strict=True))
-        if present
-    ]
-    texts = [span.text for _, span in readings]
-    if row.kind == "section":
-        if len({re.sub(r"\d+", "#", _fold(t)) for t in texts}) <= 1:
-            return None  # renumbered sections: structure, not content
-        return "wording", "low"
-    stripped = [_without_citations(t) for t in texts]
-    if len(set(stripped)) == 1:
-        return "citation", "medium"
-    if len({_fold(t) for t in stripped}) == 1:
-        return "spelling", "low"
-    facts = [_facts(t) for t in stripped]
-    quantities = [q for q, _ in facts]
-    dates = [d for _, d in facts]
-    names = [
-        Counter(
-            context.aliases.key(name)
-            for name in find_names(
-                t,
-                opens_sentence=_opens_sentence(
-                    context.documents[v], span, context.segment_starts[v]
+def _merge_omissions(findings: list[Finding]) -> list[Finding]:
+    """An omitted figure, date or name is one item, however many rows mention it: omissions
+    that share one are merged into the first, absent from every version that lacks it."""
+    out: list[Finding] = []
+    for finding in findings:
+        if finding.kind == "omission" and finding.omitted:
+            twin = next(
+                (
+                    kept
+                    for kept in out
+                    if kept.kind == "omission"
+                    and not (kept.whole_claim and finding.whole_claim)
+                    and _figures(kept.omitted.keys() & finding.omitted.keys())
                 ),
-                known=context.known_names[v],
+                None,
             )
-        )
-        for (v, span), t in zip(readings, stripped, strict=True)
-    ]
-    if not all(stripped):
-        return _partial_omission(stripped, quantities, dates, names)
-    for values, kind in ((quantities, "number"), (dates, "date"), (names, "entity")):
-        distinct = {frozenset(v.items()) for v in values}
-        if len(distinct) > 1:
-            if all(values):
-                return kind, "high"  # type: ignore[return-value]
-            unnamed = [t for t, n in zip(stripped, names, strict=True) if not n]
-            if kind == "entity" and all(_is_pronoun(t) for t in unnamed):
-                return "wording", "low"
-            return "omission", "high"
-    if any(names) and _same_entities_by_alias(context, stripped, names):
-        return "spelling", "low"
-    if len({frozenset(_qualifiers(t).items()) for t in stripped}) > 1:
-        return "qualifier", "medium"
-    if all(quantities):
-        return None  # "15 km" / "15 kilometers", "four" / "4": one value, written differently
-    return "wording", "low"
+            if twin is not None:
+                shared = _figures(twin.omitted.keys() & finding.omitted.keys())
+                if twin.lacking != finding.lacking:
+                    # The item is now about what both omit, absent wherever either lacks it.
+                    twin.subject = ", ".join(twin.omitted[key] for key in sorted(shared, key=str))
+                    twin.lacking |= finding.lacking
+                    twin.spans = tuple(
+                        Span("", None, None, span.anchor) if v in twin.lacking else span
+                        for v, span in enumerate(twin.spans)
+                    )
+                for key, text in finding.omitted.items():
+                    twin.omitted.setdefault(key, text)
+                continue
+        out.append(finding)
+    return out
 
 
-def _is_pronoun(text: str) -> bool:
-    words = _WORD.findall(text.lower())
-    return bool(words) and len(words) <= 2 and any(w in _PRONOUNS for w in words)
+def _figures(keys: Iterable[tuple[str, Hashable]]) -> set[tuple[str, Hashable]]:
+    """The figures and dates among omitted facts: distinctive enough to say two omissions are
+    one (a name recurs in many claims of a story; "16 million tons" does not)."""
+    return {key for key in keys if key[0] in ("number", "date")}
 
 
-def _partial_omission(
-    stripped: list[str],
-    quantities: list[Counter],
-    dates: list[Counter],
-    names: list[Counter],
-) -> tuple[Kind, Severity]:
-    present = [t for t in stripped if t]
-    if any(quantities) or any(dates) or any(names):
-        return "omission", "high"
-    words = [w for t in present for w in _WORD.findall(t.lower())]
-    if words and all(w in QUALIFIERS for w in words):
-        return "qualifier", "medium"
-    content = [w for w in words if w not in _STOPWORDS]
-    if len(content) >= 4:
-        return "omission", "medium"
-    return "wording", "low"
+def _collapse_boilerplate(findings: list[Finding]) -> list[Finding]:
+    """Every boilerplate difference of a story becomes one unimportant item (the first)."""
+    furniture = [f for f in findings if f.boilerplate]
+    if len(furniture) <= 1:
+        return findings
+    first = furniture[0]
+    first.summary = f"Boilerplate differs in {len(furniture)} places (credits, bylines, call-outs)"
+    return [f for f in findings if not f.boilerplate or f is first]
 
 
-def _same_entities_by_alias(
-    context: _Context, stripped: list[str], names: list[Counter[str]]
-) -> bool:
-    keys = {tuple(sorted(n)) for n in names}
-    folded = {tuple(sorted(fold_name(x) for x in find_names(t))) for t in stripped}
-    return len(keys) == 1 and len(folded) > 1 and len(context.aliases) > 0
+# --- models ----------------------------------------------------------------------------------
 
 
-def _only_number_spelling(stripped: list[str]) -> bool:
-    signatures = {frozenset(quantity_signature(t).items()) for t in stripped}
-    return len(signatures) == 1
-
-
-# --- building the model ----------------------------------------------------------------------
-
-
-def _make(
-    context: _Context,
-    row: Row,
-    spans: tuple[Span, ...],
-    kind: Kind,
-    severity: Severity,
-    *,
-    summary: str,
-) -> Discrepancy:
+def _build(context: StoryContext, row: Row, finding: Finding, cluster: str) -> Discrepancy:
+    documents = context.documents
     field = row.field
     readings = tuple(
         Reading(
@@ -460,21 +375,45 @@ def _make(
             end=span.end,
             field=field,
             anchor=span.anchor if field == "body" else None,
+            row=finding.rows[v] if finding.rows and finding.rows[v] != row.index else None,
         )
-        for document, span in zip(context.documents, spans, strict=True)
+        for v, (document, span) in enumerate(zip(documents, finding.spans, strict=True))
     )
-    identity = "|".join(
-        [context.cluster, str(row.index), kind]
-        + [f"{r.document}:{r.start}:{r.end}:{r.anchor}" for r in readings]
-    )
+    places = sorted(f"{r.document}:{r.start}:{r.end}:{r.anchor}" for r in readings)
+    identity = "|".join([cluster, field, finding.kind, *places])
     digest = hashlib.blake2b(identity.encode("utf-8"), digest_size=6).hexdigest()
+    present = [not cell.is_gap for cell in row.cells] if field == "body" else None
+    groups = _groups(documents, readings, present)
+    summary = finding.summary or _summary(documents, finding, groups)
     return Discrepancy(
         id="x" + digest,
-        kind=kind,
-        severity=severity,
+        kind=finding.kind,
+        severity=finding.severity,
         summary=summary,
         row=row.index,
         readings=readings,
+        tier=finding.tier,
+        groups=groups,
+        moved=tuple(d for d in row.moved if any(r.document == d and r.text for r in readings)),
+    )
+
+
+def _groups(
+    documents: Sequence[Document],
+    readings: tuple[Reading, ...],
+    present: list[bool] | None,
+) -> tuple[ReadingGroup, ...]:
+    by_text: dict[str, list[str]] = {}
+    for v, reading in enumerate(readings):
+        if present is not None and not present[v] and reading.start is None:
+            key = ""  # the version lacks the claim altogether
+        else:
+            key = " ".join(reading.text.split())
+        by_text.setdefault(key, []).append(documents[v].id)
+    largest = max(len(members) for members in by_text.values())
+    return tuple(
+        ReadingGroup(text=text, documents=tuple(members), minority=len(members) < largest)
+        for text, members in by_text.items()
     )
 
 
@@ -490,49 +429,38 @@ _LABELS = {
 }
 
 
-def _summary(documents: Sequence[Document], row: Row, unit: Unit, kind: Kind) -> str:
-    spans, present = unit.spans, unit.present
-    if kind == "metadata":
-        return f"{row.kind.capitalize()} differs: " + _compare(documents, spans, present)
-    if kind == "omission":
-        stating = [
-            (d, s)
-            for d, s, p in zip(documents, spans, present, strict=True)
-            if p and _without_citations(s.text)
-        ]
-        others = [
-            (d, s)
-            for d, s, p in zip(documents, spans, present, strict=True)
-            if p and not _without_citations(s.text)
-        ]
-        text = _without_citations(stating[0][1].text)
-        replaced = {s.text for _, s in stating if _without_citations(s.text)}
-        if len(replaced) > 1:
-            return "Stated by some versions only: " + _compare(documents, spans, present)
-        silent = [d for d, _ in others] + [
-            d for d, p in zip(documents, present, strict=True) if not p
-        ]
-        return (
-            f"{_quote(text)} is stated by {_labels([d for d, _ in stating])} "
-            f"and absent from {_labels(silent)}"
+def _summary(
+    documents: Sequence[Document], finding: Finding, groups: tuple[ReadingGroup, ...]
+) -> str:
+    index = {d.id: d.index for d in documents}
+    if finding.kind == "omission" and finding.lacking:
+        stating = [g for g in groups if g.text]
+        subject = finding.subject or (
+            " ".join(finding.omitted.values())
+            if finding.omitted and len(finding.omitted) <= 2 and finding.spans
+            else ""
         )
-    return f"{_LABELS[kind]}: " + _compare(documents, spans, present)
+        text = subject or (without_citations(stating[0].text) if stating else "")
+        silent = [documents[v].id for v in sorted(finding.lacking)]
+        others = [d for g in stating for d in g.documents]
+        return (
+            f"{_quote(text)} is stated by {_labels(others, index)} and absent from "
+            f"{_labels(silent, index)}"
+        )
+    if finding.tier == "unimportant" and finding.kind == "wording" and len(groups) >= 2:
+        label = "Equivalent wording"
+    else:
+        label = _LABELS.get(finding.kind, "Differs")
+    parts = []
+    for group in groups:
+        count = f" ×{len(group.documents)}" if len(group.documents) > 1 else ""
+        quoted = _quote(group.text) if group.text else "(nothing)"
+        parts.append(f"{quoted}{count} ({_labels(group.documents, index)})")
+    return f"{label}: " + " vs ".join(parts)
 
 
-def _compare(documents: Sequence[Document], spans: Sequence[Span], present: Sequence[bool]) -> str:
-    groups: dict[str, list[Document]] = {}
-    for document, span, here in zip(documents, spans, present, strict=True):
-        if here:
-            groups.setdefault(span.text, []).append(document)
-    parts = [
-        f"{_quote(text) if text else '(nothing)'} ({_labels(members)})"
-        for text, members in groups.items()
-    ]
-    return " vs ".join(parts)
-
-
-def _labels(documents: Sequence[Document]) -> str:
-    return ", ".join(f"#{d.index}" for d in sorted(documents, key=lambda d: d.index))
+def _labels(document_ids: Sequence[str], index: dict[str, int]) -> str:
+    return ", ".join(f"#{n}" for n in sorted(index[d] for d in document_ids))
 
 
 def _quote(text: str, limit: int = 60) -> str:

@@ -16,7 +16,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+from parallax.core.text import CJK_RANGES
+
+_CJK = CJK_RANGES
 _WORD = re.compile(r"[^\W\d_][\w’'\-.]*")
 _CAPITALISED = re.compile(r"^(?:[A-Z][\w’'\-]*|[A-Z](?:\.[A-Z])+\.?)$")
 _CONNECTORS = frozenset({"of", "de", "del", "da", "van", "von", "the", "la", "le", "al", "bin"})
@@ -92,51 +94,70 @@ def find_names(
     by grammar and counts only when it starts a longer run, carries a possessive, is an
     acronym, or is one of the ``known`` names (see :func:`names_used_mid_sentence`).
     """
-    names: list[str] = []
-    words = list(_WORD.finditer(text))
-    run: list[str] = []
-    run_start = -1
+    return [name for name, _, _ in name_spans(text, opens_sentence=opens_sentence, known=known)]
 
-    def close() -> None:
-        nonlocal run
-        while run and run[-1].lower() in _CONNECTORS:
-            run.pop()
-        if run:
-            cleaned = [_strip_possessive(w) for w in run]
-            first_word_of_sentence = (
-                opens_sentence
-                and run_start == 0
-                and cleaned[0] not in known
-                and cleaned[0] == run[0]
-                and not cleaned[0].isupper()
-            )
-            single = len(run) == 1
-            if not (single and (cleaned[0] in NOT_NAMES or first_word_of_sentence)):
-                while cleaned and (cleaned[0] in NOT_NAMES or cleaned[0] in TITLE_WORDS):
-                    cleaned = cleaned[1:]
-                if cleaned:
-                    names.append(" ".join(cleaned))
-        run = []
 
-    previous_end = 0
-    for position, match in enumerate(words):
-        word = match.group()
-        if run and text[previous_end : match.start()].strip():
-            close()  # punctuation between two words ends a name
-        previous_end = match.end()
-        if _CAPITALISED.match(word) and not (word in HONORIFICS and not run):
-            if not run:
-                run_start = position
-            run.append(word)
-            if word.endswith(("'s", "’s")):
-                close()
-        elif run and word.lower() in _CONNECTORS:
-            run.append(word)
-        else:
-            close()
-    close()
+def name_spans(
+    text: str, *, opens_sentence: bool = False, known: frozenset[str] = frozenset()
+) -> list[tuple[str, int, int]]:
+    """Like :func:`find_names`, with where each name is written: ``(name, start, end)``; the
+    span covers the name's words as written (a possessive ending included)."""
+    names: list[tuple[str, int, int]] = []
+    first_word = _FIRST_WORD.search(text)
+    text_start = first_word.start() if first_word else -1
+    for run in _RUN.finditer(text):
+        base = run.start()
+        part: list[tuple[str, int, int]] = []
+        for match in _RUN_WORD.finditer(run.group()):
+            part.append((match.group(), base + match.start(), base + match.end()))
+            if match.group().endswith(("'s", "’s")):
+                # A possessive ends a name ("Japan's Prime Minister" is two runs).
+                _close(part, names, opens_sentence, known, text_start)
+                part = []
+        _close(part, names, opens_sentence, known, text_start)
     names.extend(_cjk_names(text))
+    names.sort(key=lambda item: item[1])
     return names
+
+
+def _close(
+    run: list[tuple[str, int, int]],
+    names: list[tuple[str, int, int]],
+    opens_sentence: bool,
+    known: frozenset[str],
+    text_start: int,
+) -> None:
+    """Turn one run of capitalised words into a name, or nothing."""
+    while run and run[0][0] in HONORIFICS:
+        run = run[1:]  # an honorific never starts a name ("President Obama")
+    while run and run[-1][0].lower() in _CONNECTORS:
+        run = run[:-1]
+    if not run:
+        return
+    written = [word for word, _, _ in run]
+    cleaned = [_strip_possessive(w) for w in written]
+    first_word_of_sentence = (
+        opens_sentence
+        and run[0][1] == text_start
+        and cleaned[0] not in known
+        and cleaned[0] == written[0]
+        and not cleaned[0].isupper()
+    )
+    if len(run) == 1 and (cleaned[0] in NOT_NAMES or first_word_of_sentence):
+        return
+    first = 0
+    while first < len(cleaned) and (cleaned[first] in NOT_NAMES or cleaned[first] in TITLE_WORDS):
+        first += 1
+    if first < len(cleaned):
+        names.append((" ".join(cleaned[first:]), run[first][1], run[-1][2]))
+
+
+_CAP = r"(?:[A-Z](?:\.[A-Z])+\.?|[A-Z]\.(?=[ \t]+[A-Z])|[A-Z][\w’'\-]*)"
+_RUN = re.compile(
+    rf"(?<![\w’'\-.]){_CAP}(?:[ \t\n]+(?:(?:{'|'.join(sorted(_CONNECTORS))})[ \t\n]+)*{_CAP})*"
+)
+_RUN_WORD = re.compile(r"\S+")
+_FIRST_WORD = re.compile(r"[^\W\d_]")
 
 
 _CAPITALISED_WORD = re.compile(r"(?<![\w’'\-.])(?:[A-Z][\w’'\-]*)")
@@ -156,28 +177,44 @@ def names_used_mid_sentence(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _cjk_names(text: str) -> list[str]:
-    found = []
-    for run in re.finditer(f"[{_CJK}]+", text):
-        chunk = run.group()
+def _cjk_names(text: str) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    for run in _CJK_RUN.finditer(text):
+        chunk, base = run.group(), run.start()
         for place in CJK_PLACES:
-            if place in chunk:
-                found.append(place)
-        for title in CJK_TITLES:
-            for match in re.finditer(f"([{_CJK}]{{2,4}}?){title}", chunk):
-                found.append(match.group(1))
+            at = chunk.find(place)
+            while at >= 0:
+                found.append((place, base + at, base + at + len(place)))
+                at = chunk.find(place, at + len(place))
+        for match in _CJK_TITLED.finditer(chunk):
+            found.append((match.group(1), base + match.start(1), base + match.end(1)))
+        for match in _CJK_ORGANISATION.finditer(chunk):
+            start = match.start()
+            while start < match.end() - 2 and chunk[start] in _CJK_PARTICLES:
+                start += 1
+            found.append((chunk[start : match.end()], base + start, base + match.end()))
         i = 0
         while i < len(chunk):
-            surname = next(
-                (s for s in sorted(CJK_SURNAMES, key=len, reverse=True) if chunk.startswith(s, i)),
-                None,
-            )
+            surname = next((s for s in _SURNAMES_LONGEST_FIRST if chunk.startswith(s, i)), None)
             if surname and len(surname) >= 2 and i + len(surname) + 2 <= len(chunk):
-                found.append(chunk[i : i + len(surname) + 2])
-                i += len(surname) + 2
+                end = i + len(surname) + 2
+                found.append((chunk[i:end], base + i, base + end))
+                i = end
             else:
                 i += 1
     return found
+
+
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+_CJK_TITLED = re.compile(f"([{_CJK}]{{2,4}}?)(?:{'|'.join(CJK_TITLES)})")
+_CJK_PARTICLES = frozenset("据在由向对从和与及的称被让给把将为于是了说")
+_SURNAMES_LONGEST_FIRST = sorted(CJK_SURNAMES, key=len, reverse=True)
+#: News agencies, papers, broadcasters, companies, universities and agencies by their endings
+#: ("共同社", "朝日新闻", "新华社"): one to six characters before the ending.
+_CJK_ORGANISATION = re.compile(
+    f"[{_CJK}]{{1,6}}?(?:通讯社|通信社|新闻社|新聞社|电视台|電視台|新闻|新聞|日报|日報|晚报|时报|"
+    f"時報|社|大学|大學|银行|銀行|集团|集團|公司|株式会社|研究所|研究院|委员会|委員會|省|厅|廳)"
+)
 
 
 @dataclass

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from parallax.core.text import candidate_starts, word_starts
 
 NUMBER_WORDS = {
     "zero": 0,
@@ -107,7 +110,7 @@ QUANTITY = re.compile(
     rf"(?P<currency>[$€£¥])?\s?"
     rf"(?P<number>{_NUMBER}|\b(?:{_WORD_NUMBER})(?:-(?:{_WORD_NUMBER}))?\b)"
     rf"(?:\s?(?P<scale>{_SCALE})(?![A-Za-z]))?"
-    rf"(?:\s?(?P<unit>{_UNIT})(?:e?s)?(?![A-Za-z]))?",
+    rf"(?:[\s-]?(?P<unit>{_UNIT})(?:e?s)?(?![A-Za-z]))?",
     re.IGNORECASE,
 )
 _YEAR = re.compile(r"^(1[89]\d\d|2[01]\d\d)$")
@@ -120,6 +123,8 @@ class Quantity:
     text: str
     value: float
     unit: str | None
+    start: int = 0
+    end: int = 0
 
 
 def _number_value(text: str) -> float | None:
@@ -137,10 +142,30 @@ def _number_value(text: str) -> float | None:
         return None
 
 
+def _matches(text: str) -> Iterator[re.Match[str]]:
+    """What ``QUANTITY.finditer(text)`` finds, tried only where a figure can start."""
+    end = 0
+    for position in candidate_starts(text, _NUMBER_WORDS_LOWER):
+        if position < end:
+            continue
+        start = position
+        if start >= 1 and text[start - 1] in "$€£¥":
+            start -= 1
+        elif start >= 2 and text[start - 1].isspace() and text[start - 2] in "$€£¥":
+            start -= 2
+        match = QUANTITY.match(text, max(start, end))
+        if match is not None and match.group("number"):
+            end = match.end()
+            yield match
+
+
+_NUMBER_WORDS_LOWER = word_starts(tuple(NUMBER_WORDS))
+
+
 def find_quantities(text: str) -> list[Quantity]:
     """Every quantity in ``text``; bare four-digit years (1800-2199) are left to dates."""
     found = []
-    for match in QUANTITY.finditer(text):
+    for match in _matches(text):
         number = match.group("number")
         value = _number_value(number)
         if value is None:
@@ -157,7 +182,9 @@ def find_quantities(text: str) -> list[Quantity]:
             if key in UNITS:
                 canonical, factor = UNITS[key]
                 value *= factor
-        found.append(Quantity(match.group().strip(), round(value, 6), canonical))
+        start = match.start() + (len(match.group()) - len(match.group().lstrip()))
+        end = match.end() - (len(match.group()) - len(match.group().rstrip()))
+        found.append(Quantity(text[start:end], round(value, 6), canonical, start, end))
     return found
 
 

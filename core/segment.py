@@ -25,19 +25,16 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from parallax.core.text import CITATION_MARKER, CITATION_RUN, CJK_RANGES
+
 Layout = Literal["summary", "markdown", "prose"]
 
-#: Scripts written without spaces between words (kana, CJK ideographs, Hangul): every character
-#: is a token of its own, and sentences may end without a following space.
-CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af"
 _CJK = CJK_RANGES
 _CLOSERS = "\"'”’»)\\]」』）】〕"
 
-#: Runs of citation markers such as ``[1][25]``, ``[3, 4]``, ``[7-9]`` or ``[^2]``.
-CITATION_RUN = re.compile(r"(?:\[\^?\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–]\s*\d{1,4})*\])+")
 _CITATION_ONE = re.compile(r"\[\^?([^\]]*)\]")
 
-_MARKER = r"\[\^?\d{1,4}(?:\s*[,，、]\s*\d{1,4}|\s*[-–]\s*\d{1,4})*\]"
+_MARKER = CITATION_MARKER
 _SENTENCE_END = re.compile(
     rf"""
     (?:

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from parallax.core.segment import CJK_RANGES
+from parallax.core.text import CJK_RANGES
 
 _TOKEN = re.compile(rf"[{CJK_RANGES}]|[^\W_{CJK_RANGES}]+")
 _CITATIONS = re.compile(r"\[\^?[\d\s,，、–-]*\]")
