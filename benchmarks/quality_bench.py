@@ -199,8 +199,68 @@ def load_gold(only: str | None) -> list[tuple[dict, list[Document]]]:
         if corpus is None:
             print(f"skipped {gold['story']}: {gold['corpus']} data not found")
             continue
-        stories.append((gold, [corpus[v - 1] for v in gold["versions"]]))
+        documents = [corpus[v - 1] for v in gold["versions"]]
+        gold["differences"] = paragraph_level(gold["differences"], documents)
+        stories.append((gold, documents))
     return stories
+
+
+def paragraph_level(differences: list[dict], documents: list[Document]) -> list[dict]:
+    """Gold omissions of consecutive sentences of one paragraph, stated by the same versions,
+    as one difference: a paragraph some versions add is one difference (one reviewer stop),
+    whether its reader listed it sentence by sentence or whole."""
+    by_index = {d.index: d for d in documents}
+
+    def place(reading: dict, version: str) -> tuple[int, int] | None:
+        body = by_index[int(version)]
+        first = next((s for s in body.segments if s.start <= reading["start"] < s.end), None)
+        last = next((s for s in body.segments if s.start < reading["end"] <= s.end), None)
+        if first is None or last is None or first.block != last.block:
+            return None
+        return first.block, last.index
+
+    out: list[dict] = []
+    for difference in differences:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and difference["kind"] == last["kind"] == "omission"
+            and difference["severity"] == last["severity"]
+            and difference["readings"].keys() == last["readings"].keys()
+            and all(
+                reading.get("field", "body") == "body"
+                for reading in difference["readings"].values()
+            )
+        ):
+            joined = True
+            for version, reading in difference["readings"].items():
+                before = place(last["readings"][version], version)
+                after = place(reading, version)
+                first = next(
+                    (
+                        s
+                        for s in by_index[int(version)].segments
+                        if s.start <= reading["start"] < s.end
+                    ),
+                    None,
+                )
+                if before is None or after is None or first is None:
+                    joined = False
+                    break
+                if before[0] != after[0] or first.index != before[1] + 1:
+                    joined = False
+                    break
+            if joined:
+                merged = dict(last)
+                merged["readings"] = {
+                    version: {**last["readings"][version], "end": reading["end"]}
+                    for version, reading in difference["readings"].items()
+                }
+                merged["id"] = f"{last['id']}+{difference['id']}"
+                out[-1] = merged
+                continue
+        out.append(difference)
+    return out
 
 
 # --- synthetic edits -------------------------------------------------------------------------

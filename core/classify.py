@@ -60,7 +60,7 @@ from parallax.core.facts import (
     qualifier_words,
 )
 from parallax.core.quantities import find_quantities
-from parallax.core.text import CITATION_RUN, without_citations
+from parallax.core.text import CITATION_RUN, PRONOUNS, without_citations
 
 if TYPE_CHECKING:
     from parallax.core.discrepancy import Kind, Severity, Tier
@@ -73,6 +73,9 @@ RESTATED_WITH_FIGURES = 0.4
 #: Content a version adds is an omission of the others when it has at least this many content
 #: terms that the other version states nowhere.
 OMITTED_TERMS = 3
+#: Content some versions add in at most this many terms, without a figure, date, name or
+#: qualifier, is an elaboration (unimportant).
+SMALL_ADDITION = 2
 
 
 @dataclass(frozen=True)
@@ -343,6 +346,9 @@ def fact_findings(
     for kind, label in (("date", "date"), ("number", "number"), ("name", "entity")):
         keys = {v: Counter(f.key for f in facts[v] if f.kind == kind) for v in present}
         if len({frozenset(k.items()) for k in keys.values()}) <= 1:
+            if kind == "name" and any(keys.values()) and _written_differently(context, facts):
+                # One entity by the alias file, written another way ("高市早苗" / "Takaichi").
+                findings.append(Finding("spelling", "low", row.index, unit.spans))
             continue
         having = [v for v in present if keys[v]]
         without = [v for v in present if not keys[v]]
@@ -355,6 +361,16 @@ def fact_findings(
             if omission is not None:
                 findings.append(omission)
     return findings
+
+
+def _written_differently(context: StoryContext, facts: dict[int, list[Fact]]) -> bool:
+    written = {
+        tuple(
+            fold_name(context.documents[v].body[f.start : f.end]) for f in found if f.kind == "name"
+        )
+        for v, found in facts.items()
+    }
+    return len(written) > 1
 
 
 def _fact_change(
@@ -419,6 +435,9 @@ def _fact_omission(
     having: list[int],
     without: list[int],
 ) -> Finding | None:
+    if kind == "name":
+        # A pronoun in the other versions refers to the name ("Japan's" / "its").
+        without = [v for v in without if not _is_pronoun(unit.spans[v].text)]
     given = {key for v in having for key in keys[v]}
     unstated = {
         key for key in given if any(not context.profile(v).states_fact(kind, key) for v in without)
@@ -444,6 +463,11 @@ def _fact_omission(
     return Finding("omission", "medium", row.index, tuple(spans), lacking=lacking, omitted=omitted)
 
 
+def _is_pronoun(text: str) -> bool:
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)?", text.lower())
+    return 0 < len(words) <= 2 and all(word in PRONOUNS for word in words)
+
+
 # --- 5. qualifiers ---------------------------------------------------------------------------
 
 
@@ -454,7 +478,7 @@ def qualifier_finding(
     present = _present(unit)
     bounds: dict[Hashable, dict[int, set[str | None]]] = {}
     for v in present:
-        for fact in facts[v]:
+        for fact in [*facts[v], *_figures_after(context, row, v, unit.spans[v])]:
             if fact.kind == "number":
                 bounds.setdefault(fact.key, {}).setdefault(v, set()).add(fact.bound)
     severity: Severity | None = None
@@ -477,6 +501,22 @@ def qualifier_finding(
     if severity is None:
         return None
     return Finding("qualifier", severity, row.index, unit.spans)
+
+
+def _figures_after(context: StoryContext, row: Row, v: int, span: Span) -> list[Fact]:
+    """Figures that start right after a unit: the unit may be the qualifier in front of one
+    ("at least" / "up to" before "18 months")."""
+    end = span.end if span.end is not None else span.anchor
+    cell = row.cells[v]
+    if end is None or not cell.segments:
+        return []
+    body = context.documents[v].body
+    return [
+        fact
+        for segment in cell.segments
+        for fact in _segment_facts(context, v, segment)
+        if fact.kind == "number" and end <= fact.start and not body[end : fact.start].strip()
+    ]
 
 
 # --- 6. wording ------------------------------------------------------------------------------
@@ -542,6 +582,9 @@ def wording_finding(
         return Finding("wording", "low", row.index, unit.spans, tier="unimportant")
     if not any(missing.values()):
         return None
+    if any(not terms[v] for v in present) and len(union) <= SMALL_ADDITION:
+        # A word or two some versions add ("Japanese automaker Nissan"): an elaboration.
+        return Finding("wording", "low", row.index, unit.spans, tier="unimportant")
     return Finding("wording", "low", row.index, unit.spans)
 
 
@@ -572,7 +615,7 @@ def unit_findings(context: StoryContext, row: Row, unit: Unit) -> list[Finding]:
         return findings
     facts = {v: unit_facts(context, row, v, unit.spans[v]) for v in present}
     found = fact_findings(context, row, unit, facts)
-    if any(f.tier == "reported" for f in found):
+    if found:
         # A changed or omitted fact is the difference; the words around it are its wording.
         return findings + found
     qualifier = qualifier_finding(context, row, unit, facts)

@@ -148,6 +148,7 @@ def find_discrepancies(
     findings: list[Finding] = []
     for row in alignment.rows:
         findings.extend(_row_findings(context, row))
+    findings = _merge_paragraphs(context, findings)
     findings = _merge_omissions(findings)
     findings = _collapse_boilerplate(findings)
     rows = {row.index: row for row in alignment.rows}
@@ -345,6 +346,53 @@ def _merge_omissions(findings: list[Finding]) -> list[Finding]:
     return out
 
 
+def _merge_paragraphs(context: StoryContext, findings: list[Finding]) -> list[Finding]:
+    """Claims omitted together from one paragraph (or bullet) are one omission: a paragraph
+    some versions add is one difference, however many sentences it has."""
+    out: list[Finding] = []
+    for finding in findings:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and finding.whole_claim
+            and last.whole_claim
+            and finding.lacking == last.lacking
+            and _same_paragraph(context, last, finding)
+        ):
+            last.spans = tuple(
+                Span(context.documents[v].body[a.start : b.end], a.start, b.end, a.start)
+                if a.start is not None and b.start is not None and b.end is not None
+                else a
+                for v, (a, b) in enumerate(zip(last.spans, finding.spans, strict=True))
+            )
+            last.omitted.update(finding.omitted)
+            continue
+        out.append(finding)
+    return out
+
+
+def _same_paragraph(context: StoryContext, first: Finding, second: Finding) -> bool:
+    """True when, in every version stating both, ``second`` directly follows ``first`` in the
+    same paragraph; and the same versions state each."""
+    stating = False
+    for v, (a, b) in enumerate(zip(first.spans, second.spans, strict=True)):
+        if v in first.lacking:
+            continue
+        if (a.start is None) != (b.start is None):
+            return False
+        if a.start is None or b.start is None or a.end is None:
+            continue
+        segments = context.documents[v].segments
+        before = next((s for s in segments if s.end == a.end), None)
+        after = next((s for s in segments if s.start == b.start), None)
+        if before is None or after is None:
+            return False
+        if after.index != before.index + 1 or after.block != before.block:
+            return False
+        stating = True
+    return stating
+
+
 def _figures(keys: Iterable[tuple[str, Hashable]]) -> set[tuple[str, Hashable]]:
     """The figures and dates among omitted facts: distinctive enough to say two omissions are
     one (a name recurs in many claims of a story; "16 million tons" does not)."""
@@ -435,11 +483,9 @@ def _summary(
     index = {d.id: d.index for d in documents}
     if finding.kind == "omission" and finding.lacking:
         stating = [g for g in groups if g.text]
-        subject = finding.subject or (
-            " ".join(finding.omitted.values())
-            if finding.omitted and len(finding.omitted) <= 2 and finding.spans
-            else ""
-        )
+        subject = finding.subject
+        if not subject and finding.omitted and not finding.whole_claim:
+            subject = ", ".join(finding.omitted.values())
         text = subject or (without_citations(stating[0].text) if stating else "")
         silent = [documents[v].id for v in sorted(finding.lacking)]
         others = [d for g in stating for d in g.documents]

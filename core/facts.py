@@ -68,7 +68,8 @@ NEGATIONS = frozenset(
 HEDGES = frozenset(
     """may might could would should likely unlikely probably possibly perhaps potential
     potentially expected expects projected planned proposed reportedly allegedly apparently
-    suspected alleged presumably believed appears seems aims aim intends plans 可能 预计 据称
+    suspected alleged presumably believed appears seems aims aim intends plans considering
+    considers consider weighing mulling 可能 预计 据称
     据报道 据悉 或将 有望""".split()
 )
 #: Who says so.
@@ -185,6 +186,8 @@ def stem(word: str) -> str:
     for suffix in ("ations", "ation", "ances", "ance", "ing", "ies", "ied", "es", "ed", "s", "y"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 4:
             return word[: -len(suffix)]
+    if word.endswith("e") and len(word) >= 5:
+        return word[:-1]  # "reduce" and "reducing" share "reduc"
     return word
 
 

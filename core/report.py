@@ -158,11 +158,16 @@ def report_json(report: Report) -> dict[str, Any]:
 
 
 def render_markdown(
-    report: Report, documents: Sequence[Document], annotations: Sequence[Annotation] = ()
+    report: Report,
+    documents: Sequence[Document],
+    annotations: Sequence[Annotation] = (),
+    *,
+    unimportant: bool = False,
 ) -> str:
     """A readable review: one section per story with several versions, every discrepancy with
     the reading of each version quoted and what reviewers said about it; then annotations on
-    other spans, and those that could not be placed in the current sources."""
+    other spans, and those that could not be placed in the current sources. The unimportant
+    tier is left out unless asked for (or a reviewer annotated one of its items)."""
     by_id = {d.id: d for d in documents}
     on_discrepancy: dict[str, list[Annotation]] = {}
     for annotation in annotations:
@@ -172,7 +177,7 @@ def render_markdown(
     lines = ["# Parallax review", ""]
     stories = [s for s in report.clusters if len(s.documents) > 1]
     singles = len(report.clusters) - len(stories)
-    total = Counter(d.severity for s in stories for d in s.discrepancies)
+    total = Counter(d.severity for s in stories for d in s.discrepancies if d.tier == "reported")
     lines.append(
         f"{len(documents)} documents, {len(stories)} stories with several versions, "
         f"{singles} single documents. Discrepancies: {total.get('high', 0)} high, "
@@ -190,9 +195,14 @@ def render_markdown(
                 f"(`{document.origin}`)"
             )
         for discrepancy in story.discrepancies:
+            shown = discrepancy.tier == "reported" or unimportant
+            if not shown and discrepancy.id not in on_discrepancy:
+                continue
+            tier = " · unimportant" if discrepancy.tier == "unimportant" else ""
             lines += [
                 "",
-                f"### {discrepancy.severity.upper()} · {discrepancy.kind} · `{discrepancy.id}`",
+                f"### {discrepancy.severity.upper()} · {discrepancy.kind}{tier} · "
+                f"`{discrepancy.id}`",
                 "",
                 _md(discrepancy.summary),
                 "",

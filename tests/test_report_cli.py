@@ -27,12 +27,22 @@ def test_report_json_has_the_documented_shape(cli, demo_path):
         assert set(cluster["documents"]) <= ids
         for discrepancy in cluster["discrepancies"]:
             assert {"id", "kind", "severity", "summary", "row", "readings"} <= set(discrepancy)
+            # added by the second version of the engine, within parallax.report/1
+            assert {"tier", "groups", "moved"} <= set(discrepancy)
+            assert discrepancy["tier"] in ("reported", "unimportant")
+            grouped = [d for g in discrepancy["groups"] for d in g["documents"]]
+            assert sorted(grouped) == sorted(cluster["documents"])
             assert discrepancy["kind"] in KINDS
             assert discrepancy["severity"] in ("high", "medium", "low")
             assert [r["document"] for r in discrepancy["readings"]] == cluster["documents"]
             for reading in discrepancy["readings"]:
                 assert {"document", "text", "start", "end"} <= set(reading)
-    kinds = {d["kind"] for c in payload["clusters"] for d in c["discrepancies"]}
+    kinds = {
+        d["kind"]
+        for c in payload["clusters"]
+        for d in c["discrepancies"]
+        if d["tier"] == "reported"
+    }
     # The sample's versions agree on every figure they share; all other kinds occur.
     assert kinds == set(KINDS) - {"number"}
 
@@ -44,7 +54,10 @@ def test_report_is_deterministic(cli, demo_path):
 
 def test_report_text_and_markdown(cli, demo_path):
     text = cli("report", str(demo_path)).stdout.decode()
-    assert "Names differ: “Sanna Takashi” (#1, #2) vs “Fumio Kishida” (#3)" in text
+    assert "Names differ: “Sanna Takashi” ×2 (#1, #2) vs “Fumio Kishida” (#3)" in text
+    assert "unimportant not shown" in text
+    everything = cli("report", str(demo_path), "--unimportant").stdout.decode()
+    assert "Equivalent wording" in everything and "Equivalent wording" not in text
     assert "\x1b" not in text  # piped: no escape sequences at all
     markdown = cli("report", str(demo_path), "--format", "markdown").stdout.decode()
     assert markdown.startswith("# Parallax review")
@@ -96,7 +109,12 @@ def test_alias_file_turns_entity_into_spelling(cli, tmp_path):
         )
         assert result.returncode == 0, result.stderr
         clusters = json.loads(result.stdout)["clusters"]
-        return [d["kind"] for c in clusters for d in c["discrepancies"] if d["kind"] != "metadata"]
+        return [
+            d["kind"]
+            for c in clusters
+            for d in c["discrepancies"]
+            if d["kind"] != "metadata" and d["tier"] == "reported"
+        ]
 
     assert kinds() == ["entity"]
     assert kinds("--aliases", str(aliases)) == ["spelling"]

@@ -157,6 +157,12 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="output format (default text: colour on a terminal, plain in a pipe or with NO_COLOR)",
     )
+    report.add_argument(
+        "--unimportant",
+        action="store_true",
+        help="also list the unimportant tier (equivalent variants, boilerplate); "
+        "JSON always has every item, with its tier",
+    )
     _add_cluster_options(report)
     _add_alias_option(report)
 
@@ -362,10 +368,10 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         json.dump(report_json(report), out, ensure_ascii=False, indent=1)
         out.write("\n")
     elif args.format == "markdown":
-        out.write(render_markdown(report, corpus.documents))
+        out.write(render_markdown(report, corpus.documents, unimportant=args.unimportant))
     else:
         console = Console(file=out, highlight=False, emoji=False, markup=False)
-        for view in report_views(report, corpus.documents):
+        for view in report_views(report, corpus.documents, unimportant=args.unimportant):
             # In a pipe, long lines stay whole so that grep and friends see them.
             console.print(view, soft_wrap=not console.is_terminal)
     return EXIT_OK

@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from rich.console import Group, RenderableType
 from rich.rule import Rule
+from rich.styled import Styled
 from rich.text import Text
 
 from parallax.core.align import metadata_text
@@ -61,8 +62,16 @@ def discrepancy_view(discrepancy: Discrepancy, documents: dict[str, Document]) -
     return Group(*lines)
 
 
-def story_view(number: int, total: int, story: Story, documents: dict[str, Document]) -> Group:
-    """A story: its versions, then its discrepancies."""
+def story_view(
+    number: int,
+    total: int,
+    story: Story,
+    documents: dict[str, Document],
+    *,
+    unimportant: bool = False,
+) -> Group:
+    """A story: its versions, then its discrepancies (the unimportant tier only on request,
+    dimmed)."""
     counts = story.severity_counts()
     title = Text(f"Story {number}/{total} · {len(story.documents)} versions · ", style="bold")
     title.append(f"{counts['high']} high", style=SEVERITY_STYLES["high"])
@@ -78,18 +87,29 @@ def story_view(number: int, total: int, story: Story, documents: dict[str, Docum
         line.append(f"  {document.published_raw or '-'}  ", style="dim")
         line.append_text(safe_text(document.title or "(untitled)"))
         parts.append(line)
+    hidden = sum(d.tier == "unimportant" for d in story.discrepancies)
+    if hidden and not unimportant:
+        title.append(f" · {hidden} unimportant not shown", style="dim")
     parts.append(Text(""))
-    parts.extend(discrepancy_view(d, documents) for d in story.discrepancies)
+    for discrepancy in story.discrepancies:
+        if discrepancy.tier == "reported":
+            parts.append(discrepancy_view(discrepancy, documents))
+        elif unimportant:
+            view = discrepancy_view(discrepancy, documents)
+            parts.append(Styled(view, "dim"))
     return Group(*parts)
 
 
-def report_views(report: Report, documents: Sequence[Document]) -> Iterator[RenderableType]:
-    """The whole report, one renderable at a time (so long reports stream)."""
+def report_views(
+    report: Report, documents: Sequence[Document], *, unimportant: bool = False
+) -> Iterator[RenderableType]:
+    """The whole report, one renderable at a time (so long reports stream); the unimportant
+    tier is left out unless asked for."""
     by_id = {d.id: d for d in documents}
     stories = [s for s in report.clusters if len(s.documents) > 1]
     singles = [s for s in report.clusters if len(s.documents) == 1]
     high = sum(s.severity_counts()["high"] for s in stories)
-    total = sum(len(s.discrepancies) for s in stories)
+    total = sum(sum(s.severity_counts().values()) for s in stories)
     yield Text(
         f"{len(documents)} documents · {len(stories)} stories with several versions · "
         f"{len(singles)} single documents · {total} discrepancies ({high} high)",
@@ -100,7 +120,7 @@ def report_views(report: Report, documents: Sequence[Document]) -> Iterator[Rend
         key=lambda item: (-item[1].severity_counts()["high"], item[0]),
     )
     for number, story in ordered:
-        yield story_view(number, len(stories), story, by_id)
+        yield story_view(number, len(stories), story, by_id, unimportant=unimportant)
     if singles:
         yield Rule(style="dim")
         yield Text("Single documents (no other version found):", style="bold")
