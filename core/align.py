@@ -40,7 +40,8 @@ from rapidfuzz.distance import Indel
 from rapidfuzz.process import cdist
 
 from parallax.core.document import Document, Frozen
-from parallax.core.facts import content_terms
+from parallax.core.entities import names_used_mid_sentence
+from parallax.core.facts import content_terms, stem
 from parallax.core.quantities import SCALES, UNITS
 from parallax.core.text import CITATION_MARKER, CJK_RANGES, fold
 
@@ -171,7 +172,11 @@ def _token_starts(text: str) -> list[int]:
 
 
 def clear_caches() -> None:
-    """Forget memoised tokens and keys (benchmarks use it to measure cold runs)."""
+    """Forget memoised tokens, keys and terms (benchmarks use it to measure cold runs)."""
+    content_terms.cache_clear()
+    stem.cache_clear()
+    _span_tokens.cache_clear()
+    names_used_mid_sentence.cache_clear()
     _all_tokens.cache_clear()
     _token_starts.cache_clear()
     _MATCH_KEYS.clear()
@@ -228,6 +233,14 @@ class _Version:
     keys: list[str]  # token string per segment (one character per token), for containment
     words: list[str]  # folded tokens joined by spaces, for bag-of-words similarity
     terms: _Terms  # content terms per segment, for paraphrase similarity
+    sets: dict[int, frozenset[str]] = field(default_factory=dict)
+
+    def term_set(self, segment: int) -> frozenset[str]:
+        """The distinct content terms of one segment."""
+        found = self.sets.get(segment)
+        if found is None:
+            found = self.sets[segment] = frozenset(self.terms[segment])
+        return found
 
 
 @dataclass
@@ -468,6 +481,10 @@ def _absorb_splits(
                 break
 
 
+#: How many rows away from a skipped row a version's merged claim is looked for.
+MERGE_REACH = 3
+
+
 def _merge_rows(
     version: _Version,
     versions: list[_Version],
@@ -479,24 +496,31 @@ def _merge_rows(
 ) -> None:
     """A row this version skipped, but whose claim sits inside one of its claims, is merged."""
     matched = sorted({r for r in row_of.values()})
+    segment_of: dict[int, int] = {}
+    for s, r in sorted(row_of.items()):
+        segment_of.setdefault(r, s)
     for r in range(len(rows)):
         if r in taken or not rows[r].members or v in rows[r].members:
             continue
         representative = rows[r].representatives[0]
         if len(representative) < settings.min_contained_tokens:
             continue
-        row_terms: tuple[str, ...] | None = None
-        for target in matched:
+        row_terms: set[str] | None = None
+        # A merged claim stands where its parts stood: look a few rows around.
+        nearby = matched[
+            bisect_left(matched, r - MERGE_REACH) : bisect_left(matched, r + MERGE_REACH + 1)
+        ]
+        for target in nearby:
             if target == r or not rows[target].members:
                 continue
-            segment = next(s for s, row in row_of.items() if row == target)
+            segment = segment_of[target]
             contained = _containment(representative, version.keys[segment]) >= settings.contain
             if not contained:
                 if row_terms is None:
-                    row_terms = tuple(rows[r].terms(versions).elements())
-                if len(set(row_terms)) >= settings.min_contained_tokens:
-                    whole = Counter(version.terms[segment])
-                    contained = _term_containment(row_terms, whole) >= settings.contain
+                    row_terms = set(rows[r].terms(versions))
+                if len(row_terms) >= settings.min_contained_tokens:
+                    whole = version.term_set(segment)
+                    contained = len(row_terms & whole) / len(row_terms) >= settings.contain
             if contained:
                 for other, segments in rows[r].members.items():
                     rows[target].members.setdefault(other, []).extend(segments)
@@ -738,12 +762,15 @@ def cell_tokens(document: Document, row: Row, cell: Cell) -> list[Token]:
         spans = [(document.segments[s].start, document.segments[s].end) for s in cell.segments]
     else:
         spans = [(cell.start or 0, len(text) if cell.end is None else cell.end)]
+    return [token for start, end in spans for token in _span_tokens(text, start, end)]
+
+
+@lru_cache(maxsize=8192)
+def _span_tokens(text: str, start: int, end: int) -> tuple[Token, ...]:
     new = tuple.__new__
-    return [
-        new(Token, (m.group(), m.start(), m.end()))
-        for start, end in spans
-        for m in DIFF_TOKEN.finditer(text, start, end)
-    ]
+    return tuple(
+        new(Token, (m.group(), m.start(), m.end())) for m in DIFF_TOKEN.finditer(text, start, end)
+    )
 
 
 def diff_key(token: str) -> str:

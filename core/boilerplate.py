@@ -16,6 +16,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from parallax.core.document import Document
 from parallax.core.text import fold
@@ -57,6 +58,7 @@ _SHAPE = re.compile("|".join(f"(?:{shape})" for shape in _SHAPES), re.IGNORECASE
 _CREDIT = re.compile(r"^\(?\s*[A-Z][\w.'’ -]{2,40}\s/\s[A-Z][A-Z.'’ &-]{1,40}\)?$")
 
 
+@lru_cache(maxsize=8192)
 def looks_like_boilerplate(text: str) -> bool:
     """True when ``text`` has the shape of newsroom furniture (a credit, a byline, a call-out)."""
     flat = " ".join(text.split())

@@ -39,6 +39,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import Indel
@@ -90,16 +91,22 @@ class StoryContext:
     row_of_segment: dict[tuple[int, int], int] = field(default_factory=dict)
     cell_facts: dict[tuple[int, int], list[Fact]] = field(default_factory=dict)
     profiles: dict[int, Profile] = field(default_factory=dict)
+    segment_terms: dict[int, list[frozenset[str]]] = field(default_factory=dict)
+
+    def term_sets(self, v: int) -> list[frozenset[str]]:
+        """The distinct content terms of each claim of version ``v``."""
+        found = self.segment_terms.get(v)
+        if found is None:
+            found = [frozenset(content_terms(s.text)) for s in self.documents[v].segments]
+            self.segment_terms[v] = found
+        return found
 
     def profile(self, v: int) -> Profile:
         """What version ``v`` states anywhere (read the first time an omission is checked)."""
         found = self.profiles.get(v)
         if found is None:
             document = self.documents[v]
-            found = profile(
-                [document.title, *(segment.text for segment in document.segments)],
-                aliases=self.aliases,
-            )
+            found = profile([document.title, document.body], aliases=self.aliases)
             self.profiles[v] = found
         return found
 
@@ -243,6 +250,7 @@ def citation_finding(context: StoryContext, row: Row, unit: Unit) -> Finding | N
 _PUNCTUATION = re.compile(r"[^\w\s]|_", re.UNICODE)
 
 
+@lru_cache(maxsize=8192)
 def equivalent_form(text: str) -> str:
     """``text`` with everything that does not change its meaning normalised away: citation
     markers, case, width, punctuation, quote marks, spacing; figures
@@ -268,6 +276,7 @@ def equivalent_form(text: str) -> str:
     return " ".join(words.split())
 
 
+@lru_cache(maxsize=8192)
 def spelling_form(text: str) -> str:
     """``text`` folded as spelling variants of one word are: case, width, diacritics, hyphens
     and apostrophes removed ("Chikyū" = "Chikyu", "Minami-Torishima" = "Minami-Tori-shima")."""
@@ -563,8 +572,7 @@ def wording_finding(
     lacking = frozenset(
         v
         for v in present
-        if not terms[v]
-        and len([term for term in union if term not in context.profile(v).terms]) >= OMITTED_TERMS
+        if not terms[v] and len(context.profile(v).states_words(union)) >= OMITTED_TERMS
     )
     if lacking:
         spans = tuple(
@@ -572,8 +580,7 @@ def wording_finding(
         )
         return Finding("omission", "medium", row.index, spans, lacking=lacking)
     missing = {
-        v: [t for t in union if t not in terms[v] and t not in context.profile(v).terms]
-        for v in present
+        v: [t for t in context.profile(v).states_words(union) if t not in terms[v]] for v in present
     }
     if others and sum(len(m) for m in missing.values()) <= 2:
         return None
@@ -707,7 +714,7 @@ def _restatement(
     if not wanted:
         return None
     segments = context.documents[v].segments
-    sets = [set(content_terms(segment.text)) for segment in segments]
+    sets = context.term_sets(v)
     best, best_share = None, 0.0
     for i, segment in enumerate(segments):
         for width in (1, 2):

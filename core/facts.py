@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from parallax.core.dates import date_spans
@@ -94,6 +94,7 @@ def bound_before(text: str, start: int) -> Bound | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def qualifier_words(text: str) -> Counter[str]:
     """Hedges, negations, attributions and status words of ``text``, folded, with counts."""
     found: Counter[str] = Counter()
@@ -218,14 +219,20 @@ def _terms(
     quantities: list[tuple[float, str | None, int, int]],
 ) -> tuple[str, ...]:
     terms: list[str] = []
-    masked = list(text)
+    cut: list[tuple[int, int]] = []
     for value, s, e in dates:
         terms.append("@" + "-".join(part for part in value if part))
-        masked[s:e] = " " * (e - s)
+        cut.append((s, e))
     for number, unit, s, e in quantities:
         terms.append(f"#{number:g}:{unit}" if unit else f"#{number:g}")
-        masked[s:e] = " " * (e - s)
-    for match in _TERM.finditer(fold("".join(masked))):
+        cut.append((s, e))
+    pieces, cursor = [], 0
+    for s, e in sorted(cut):
+        if s >= cursor:
+            pieces.append(text[cursor:s])
+            cursor = e
+    pieces.append(text[cursor:])
+    for match in _TERM.finditer(fold(" ".join(pieces))):
         word = match.group()
         if CJK_CHAR.match(word):
             if len(word) == 1:
@@ -246,13 +253,53 @@ def term_of(kind: str, key: Hashable) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
 class Profile:
-    """What a whole version states: its content terms (figures and dates among them) and its
-    names, for checking whether something another version says is stated anywhere in it."""
+    """What a whole version states, for checking whether something another version says is
+    stated anywhere in it. Each part (figures, dates, names, words) is read from the version's
+    texts the first time a check needs it."""
 
-    terms: frozenset[str]
-    names: frozenset[str]  # name keys (alias groups or folded names)
+    def __init__(self, texts: Sequence[str], *, aliases: AliasTable | None = None) -> None:
+        self.texts = [CITATION_RUN.sub(lambda m: " " * len(m.group()), t) for t in texts]
+        self.aliases = aliases or _NO_ALIASES
+
+    @cached_property
+    def dates(self) -> frozenset[str]:
+        """The version's dates, as content terms (``@1-23``)."""
+        return frozenset(
+            "@" + "-".join(part for part in value if part)
+            for text in self.texts
+            for value, _, _ in date_spans(text)
+        )
+
+    @cached_property
+    def figures(self) -> frozenset[str]:
+        """The version's figures, as content terms (``#2500``, ``#15000:meter``)."""
+        return frozenset(
+            term_of("number", (q.value, q.unit)) or ""
+            for text in self.texts
+            for q in find_quantities(text)
+        )
+
+    @cached_property
+    def names(self) -> frozenset[str]:
+        """The version's name keys (alias groups or folded names)."""
+        return frozenset(
+            self.aliases.key(name) for text in self.texts for name, _, _ in name_spans(text)
+        )
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The stems of the version's words (see :func:`content_terms`)."""
+        found: set[str] = set()
+        for text in self.texts:
+            for match in _TERM.finditer(fold(text)):
+                word = match.group()
+                if CJK_CHAR.match(word):
+                    found.update(word)
+                    found.update(word[i : i + 2] for i in range(len(word) - 1))
+                elif word not in _NOT_CONTENT and not word.isdigit():
+                    found.add(stem(word.replace("’", "'")))
+        return frozenset(found)
 
     def states_fact(self, kind: str, key: Hashable) -> bool:
         """True when the version gives this figure, date or name somewhere; a short or long
@@ -266,20 +313,20 @@ class Profile:
                 for name in map(fold_name, self.names)
             )
         term = term_of(kind, key)
-        if term is None or term in self.terms:
+        if term is None:
             return True
-        if kind == "date" and isinstance(key, tuple):
-            # A date given without its year, or a year alone, matches one that has it.
-            return any(
-                t.startswith("@") and _same_date(key, tuple(t[1:].split("-"))) for t in self.terms
-            )
-        return False
+        if kind == "number":
+            return term in self.figures
+        if term in self.dates:
+            return True
+        # A date given without its year, or a year alone, matches one that has it.
+        return isinstance(key, tuple) and any(
+            _same_date(key, tuple(t[1:].split("-"))) for t in self.dates
+        )
 
-    def coverage(self, terms: tuple[str, ...]) -> float:
-        """Share of ``terms`` the version has somewhere (1.0 for no terms)."""
-        if not terms:
-            return 1.0
-        return sum(term in self.terms for term in terms) / len(terms)
+    def states_words(self, terms: Iterable[str]) -> list[str]:
+        """Which of these word terms the version has nowhere."""
+        return [term for term in terms if term not in self.words]
 
 
 def _same_date(key: tuple[str, ...], written: tuple[str, ...]) -> bool:
@@ -287,13 +334,6 @@ def _same_date(key: tuple[str, ...], written: tuple[str, ...]) -> bool:
     return len(parts) >= 2 and all(p in written for p in parts)
 
 
-def profile(texts: list[str], *, aliases: AliasTable | None = None) -> Profile:
-    """The :class:`Profile` of a version from its pieces (title, then each claim): the terms
-    come from the claims' own :func:`content_terms`, which other steps read too."""
-    table = aliases or _NO_ALIASES
-    terms: set[str] = set()
-    names: set[str] = set()
-    for text in texts:
-        terms.update(content_terms(text))
-        names.update(table.key(name) for name, _, _ in name_spans(text))
-    return Profile(terms=frozenset(terms), names=frozenset(names))
+def profile(texts: Sequence[str], *, aliases: AliasTable | None = None) -> Profile:
+    """The :class:`Profile` of a version from its texts (title and body)."""
+    return Profile(texts, aliases=aliases)
