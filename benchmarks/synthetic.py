@@ -219,3 +219,114 @@ def story(versions: int, *, words: int = 2000, seed: int = 7) -> list[Document]:
             )
         )
     return documents
+
+
+# --- reports of different events written from one template ----------------------------------
+
+TEMPLATES = [
+    "A magnitude {figure} earthquake struck {place} on {day}, the {agency} said. The quake hit "
+    "at a depth of {small} km, about {medium} km from {city}. There were no immediate reports "
+    "of damage or casualties, {person} told {outlet}. The region sits on a fault line where "
+    "earthquakes are common. Residents felt strong shaking for about {small} seconds, and "
+    "some buildings swayed in {city}.",
+    "{company} reported quarterly revenue of {figure} billion dollars on {day}, above the "
+    "{medium} billion analysts had expected. Chief executive {person} said demand from "
+    "{place} had recovered faster than planned. Shares of {company} rose {small}% in early "
+    "trading in {city}. The company raised its forecast for the full year and said it would "
+    "buy back shares worth {medium} million dollars, {outlet} reported.",
+    "Voters in {place} elected {person} as mayor on {day}, with {figure}% of the ballots "
+    "counted, the {agency} said. Turnout was {small}%, the highest since {year}. {person} "
+    "promised to build {medium} new homes in {city} and to cut fares on public transport. "
+    "The defeated candidate conceded late in the evening, according to {outlet}.",
+    "A court in {city} sentenced {person} to {small} years in prison on {day} for fraud "
+    "involving {figure} million dollars, the {agency} said. Prosecutors had sought {medium} "
+    "years. The judge said the scheme had cost savers in {place} their pensions. Lawyers for "
+    "{person} said they would appeal, {outlet} reported.",
+    "The {agency} issued a storm warning for {place} on {day}, with winds of up to {medium} "
+    "km/h expected. Schools in {city} will stay closed and {figure} flights were cancelled. "
+    "Forecasters said up to {small} cm of rain could fall overnight. {person}, a spokesperson "
+    "for the city, urged residents to stay indoors, {outlet} reported.",
+]
+_PLACES = (
+    "Hokkaido Chile Peru Sicily Alaska Java Anatolia Oaxaca Crete Luzon Bavaria Ontario".split()
+)
+_CITIES = "Sapporo Valparaiso Lima Palermo Anchorage Bandung Konya Puebla Heraklion Manila".split()
+_AGENCIES = [
+    "Meteorological Agency",
+    "Geological Survey",
+    "Electoral Commission",
+    "Justice Ministry",
+    "Weather Service",
+    "Civil Protection Office",
+]
+_COMPANIES = "Vantor Keldri Ostrava Lumen Pellworth Quorra Sandell Trivik Ambrex Corvane".split()
+_OUTLETS = "Reuters AFP Kyodo Bloomberg NHK Xinhua".split()
+_PEOPLE = [
+    "Maria Keller",
+    "Tomas Brandt",
+    "Aiko Sato",
+    "Daniel Okafor",
+    "Lucia Ferraro",
+    "Ivan Petrov",
+    "Sara Lind",
+    "Omar Haddad",
+    "Nina Kowalski",
+    "Jorge Ruiz",
+]
+_DAYS = "Monday Tuesday Wednesday Thursday Friday Saturday Sunday".split()
+
+
+def template_events(
+    *, seed: int = 5, events_per_template: int = 6, versions: int = 3
+) -> tuple[list[Document], list[int]]:
+    """Reports of different events written from the same templates, each event in a few
+    versions that disagree on one name or one figure (as re-published copies do). Returns the
+    documents and, for each, the id of its true event."""
+    rng = random.Random(seed)
+    out: list[Document] = []
+    truth: list[int] = []
+    event = 0
+    for template in TEMPLATES:
+        for _ in range(events_per_template):
+            slots = {
+                "figure": f"{rng.randint(2, 9)}.{rng.randint(0, 9)}",
+                "place": rng.choice(_PLACES),
+                "city": rng.choice(_CITIES),
+                "day": rng.choice(_DAYS),
+                "agency": rng.choice(_AGENCIES),
+                "company": rng.choice(_COMPANIES),
+                "outlet": rng.choice(_OUTLETS),
+                "person": rng.choice(_PEOPLE),
+                "small": str(rng.randint(3, 40)),
+                "medium": str(rng.randint(50, 900)),
+                "year": str(rng.randint(1990, 2020)),
+            }
+            for version in range(rng.randint(1, versions)):
+                filled = dict(slots)
+                if version:
+                    # One name or one figure differs between the versions of one event.
+                    changed = rng.choice(["person", "figure", "outlet"])
+                    filled[changed] = (
+                        rng.choice(_PEOPLE)
+                        if changed == "person"
+                        else rng.choice(_OUTLETS)
+                        if changed == "outlet"
+                        else f"{rng.randint(2, 9)}.{rng.randint(0, 9)}"
+                    )
+                body = template.format(**filled)
+                title = body.split(",")[0][:80]
+                index = len(out) + 1
+                out.append(
+                    Document(
+                        id=document_id(title, filled["outlet"], None, body),
+                        index=index,
+                        title=title,
+                        source=filled["outlet"],
+                        origin=Origin(path="template", line=index),
+                        format="json",
+                        body=body,
+                    )
+                )
+                truth.append(event)
+            event += 1
+    return out, truth

@@ -796,6 +796,13 @@ def _cell_words(document: Document, row: Row, cell: Cell) -> list[str]:
 
 def _same_words(documents: Sequence[Document], row: Row) -> bool:
     """True when every version present has exactly the same tokens (the common case)."""
+    texts = {
+        metadata_text(document, row.field)[cell.start : cell.end]
+        for document, cell in zip(documents, row.cells, strict=True)
+        if not cell.is_gap
+    }
+    if len(texts) <= 1:
+        return True  # the same text, so the same tokens
     first: list[str] | None = None
     for document, cell in zip(documents, row.cells, strict=True):
         if cell.is_gap:

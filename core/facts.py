@@ -292,8 +292,7 @@ class Profile:
         """The stems of the version's words (see :func:`content_terms`)."""
         found: set[str] = set()
         for text in self.texts:
-            for match in _TERM.finditer(fold(text)):
-                word = match.group()
+            for word in set(_TERM.findall(fold(text))):
                 if CJK_CHAR.match(word):
                     found.update(word)
                     found.update(word[i : i + 2] for i in range(len(word) - 1))
