@@ -125,6 +125,7 @@ class SignedPart:
     signatures: np.ndarray
     copy_keys: np.ndarray
     problems: list[Problem]
+    files: dict[str, int]  # documents read per file
 
 
 def sign_part(part: ReadPart, options: Options) -> SignedPart:
@@ -142,6 +143,9 @@ def sign_documents(
 ) -> SignedPart:
     """Sign documents with :func:`parallax.core.cluster.sign` (what clustering signs)."""
     tokens, signatures = sign([matching_text(d) for d in documents], settings, progress)
+    files: dict[str, int] = {}
+    for document in documents:
+        files[document.origin.path] = files.get(document.origin.path, 0) + 1
     return SignedPart(
         number=number,
         count=len(documents),
@@ -150,6 +154,7 @@ def sign_documents(
         signatures=signatures,
         copy_keys=copy_keys(tokens),
         problems=problems or [],
+        files=files,
     )
 
 

@@ -100,9 +100,10 @@ class IndexWriter:
             )
         try:
             self.path.mkdir(parents=True, exist_ok=True)
-            for stale in self.path.glob(".tmp-*"):  # left by a killed run
-                shutil.rmtree(stale, ignore_errors=True)
-            self.folder = self.path / f".tmp-{uuid.uuid4().hex[:12]}"
+            for stale in self.path.glob(".tmp-*"):  # left by a run that was killed
+                if not _alive(stale.name.split("-")[1]):
+                    shutil.rmtree(stale, ignore_errors=True)
+            self.folder = self.path / f".tmp-{os.getpid()}-{uuid.uuid4().hex[:12]}"
             self.folder.mkdir()
             for table in PARTED:
                 (self.folder / table).mkdir()
@@ -151,6 +152,16 @@ class IndexWriter:
         """Remove the temporary folder (an interrupted or failed run)."""
         if not self.committed:
             shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _alive(pid: str) -> bool:
+    try:
+        os.kill(int(pid), 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def part_name(table: str, part: int) -> str:
@@ -320,6 +331,19 @@ class CorpusIndex:
 
         for file in self.parts(table):
             yield from pq.read_table(file, columns=columns).to_pylist()
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the index says, in a canonical order (to compare two indexes)."""
+        stories = self.stories.drop_columns(["part", "doc_group", "row_group", "disc_group"])
+        return {
+            "stories": stories.to_pylist(),
+            "documents": sorted(self.iter_records("documents"), key=lambda r: r["index"]),
+            "rows": sorted(self.iter_records("rows"), key=lambda r: (r["story"], r["index"])),
+            "discrepancies": sorted(
+                self.iter_records("discrepancies"), key=lambda r: (r["story"], r["ordinal"])
+            ),
+            "signatures": sorted(self.iter_records("signatures"), key=lambda r: r["id"]),
+        }
 
     def documents_meta(self):
         """id, index, origin key and story of every document (no bodies); read once."""
