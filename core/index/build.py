@@ -146,11 +146,14 @@ def analyse_locally(
     progress: Progress | None,
     *,
     first_part: int = 0,
+    keys: dict[str, str] | None = None,
 ) -> list[Any]:
-    """Analyse and write every story partition, in a process pool when there are several."""
+    """Analyse and write every story partition, in a process pool when there are several.
+    ``keys`` are the documents' origin keys (default: computed from ``documents``, which must
+    then hold whole files)."""
     parts = plan_stories(clustering, options.story_part_documents)
     by_id = {d.id: d for d in documents}
-    keys = origin_keys(documents)
+    keys = keys if keys is not None else origin_keys(documents)
     workers = workers or default_workers()
 
     def arguments(number: int) -> tuple:
