@@ -51,7 +51,11 @@ class BuildResult:
 
 
 class NoDocuments(CorpusIndexError):
-    """Nothing could be read from the given paths."""
+    """Nothing could be read from the given paths (``problems`` says why)."""
+
+    def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        super().__init__(message)
+        self.problems = list(problems)
 
 
 def build_index(
@@ -101,7 +105,7 @@ def _build_local(
     )
     documents = list(corpus.documents)
     if not documents:
-        raise NoDocuments("no document loaded")
+        raise NoDocuments("no document loaded", corpus.problems)
     timings["read"] = time.perf_counter() - clock
     clock = time.perf_counter()
     signed = sign_documents(0, documents, options.settings, progress=progress)

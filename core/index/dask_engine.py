@@ -289,7 +289,7 @@ def build_with_dask(
     files, problems = list_sources(paths, options)
     reads = plan_reads(files, options.partition_bytes)
     if not reads:
-        raise NoDocuments("no document loaded")
+        raise NoDocuments("no document loaded", problems)
     cluster = None
     if client is None:
         client, cluster = connect(scheduler, workers)
@@ -312,10 +312,10 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
     _wait(client, signed, "signing", progress, [len(p.files) for p in reads])
     metas = client.gather([submit(_meta, s, pure=False) for s in signed])
     counts = [m[0] for m in metas]
-    if not sum(counts):
-        raise NoDocuments("no document loaded")
-    ids = global_ids([m[1] for m in metas])
     problems = list(problems) + [p for m in metas for p in m[2]]
+    if not sum(counts):
+        raise NoDocuments("no document loaded", problems)
+    ids = global_ids([m[1] for m in metas])
     offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     total = int(sum(counts))
     timings["sign"] = time.perf_counter() - clock
