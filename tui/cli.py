@@ -522,6 +522,8 @@ def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(str(error)) from None
     if settings.aliases is not None and not args.aliases:
         args.aliases = str(settings.aliases)
+    if index_cli.looks_like_index(args.paths or []):
+        return index_cli.run_app_on_index(args, settings, aliases=_aliases(args))
     sources = Sources(
         paths=args.paths or [str(demo_corpus_path())],
         include=args.include,

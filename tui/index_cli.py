@@ -163,3 +163,18 @@ def looks_like_index(paths: list[str]) -> bool:
     from parallax.core.index.store import is_index
 
     return len(paths) == 1 and is_index(paths[0])
+
+
+def run_app_on_index(args: argparse.Namespace, settings, *, aliases) -> int:
+    """``parallax INDEX``: the app on an index (its stories table is read before it starts)."""
+    from parallax.core.index.store import CorpusIndex, CorpusIndexError
+    from parallax.tui.app import make_app
+    from parallax.tui.index_session import IndexSession, IndexSources
+
+    try:
+        session = IndexSession(CorpusIndex(args.paths[0]), aliases)
+    except CorpusIndexError as error:
+        raise IndexProblem(str(error)) from None
+    app = make_app(settings, IndexSources(args.paths[0], aliases), session=session)
+    app.run()
+    return app.return_code or 0

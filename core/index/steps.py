@@ -37,8 +37,10 @@ from parallax.core.report import analyse_story
 Progress = Callable[[str, int, int], None]
 
 #: Source bytes per read partition, and documents per story partition (the defaults).
-PARTITION_BYTES = 32 * 1024 * 1024
-STORY_PART_DOCUMENTS = 20_000
+PARTITION_BYTES = 16 * 1024 * 1024
+STORY_PART_DOCUMENTS = 5_000
+#: At most this many read partitions (the verify step has one task per pair of them).
+MAX_READ_PARTS = 24
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,9 @@ def list_sources(paths: Sequence[str], options: Options) -> tuple[list[SourceFil
 
 
 def plan_reads(files: Sequence[SourceFile], partition_bytes: int) -> list[ReadPart]:
-    """Runs of consecutive files of about ``partition_bytes`` each."""
+    """Runs of consecutive files of about ``partition_bytes`` each (larger for a corpus that
+    would need more than :data:`MAX_READ_PARTS` of them)."""
+    partition_bytes = max(partition_bytes, sum(f.size for f in files) // MAX_READ_PARTS + 1)
     parts: list[ReadPart] = []
     current: list[SourceFile] = []
     size = 0
