@@ -142,6 +142,9 @@ def run_index(args: argparse.Namespace, out: TextIO, err: TextIO, *, aliases, us
                 err.write(f"parallax: {neutralize(str(problem), keep_newlines=False)}\n")
             raise usage_error("no document loaded") from None
         raise IndexProblem(str(error)) from None
+    except OSError as error:  # a full disk, a folder that cannot be written
+        where = getattr(error, "filename", None) or args.update or args.output
+        raise IndexProblem(f"{where}: cannot write the index ({error.strerror or error})") from None
     for problem in result.problems:
         err.write(f"parallax: {neutralize(str(problem), keep_newlines=False)}\n")
     out.write(

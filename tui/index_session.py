@@ -81,6 +81,8 @@ class IndexSession:
         self.problems = list(index.manifest.get("problems", []))
         self.documents = _Documents(self)
         self.book: IndexBook | None = None
+        self._annotated_for: object = None
+        self._annotated_clusters: set[str | None] = set()
 
     # --- what the Stories screen reads --------------------------------------------------------
 
@@ -124,8 +126,9 @@ class IndexSession:
         return {name: int(values[pos]) for name, values in self._counts.items()}
 
     def discrepancy_ids(self, cluster_id: str) -> tuple[str, ...]:
-        """A story's discrepancy ids (one column of one row group)."""
-        if self._sizes[self.position[cluster_id]] < 2:
+        """A story's discrepancy ids (one column of one row group). The Stories screen asks
+        for every row, to count reviewed ones: a story no annotation names is not read."""
+        if self._sizes[self.position[cluster_id]] < 2 or not self._maybe_annotated(cluster_id):
             return ()
         with self._lock:
             found = self._discrepancy_ids.get(cluster_id)
@@ -134,6 +137,17 @@ class IndexSession:
             with self._lock:
                 self._discrepancy_ids.put(cluster_id, found)
         return found
+
+    def _maybe_annotated(self, cluster_id: str) -> bool:
+        book = self.book
+        if book is None:
+            return True
+        state = (id(book.items), len(book.items))
+        if self._annotated_for != state:
+            clusters = {stored.annotation.target.cluster for stored in book.items.values()}
+            self._annotated_clusters = clusters
+            self._annotated_for = state
+        return cluster_id in self._annotated_clusters or None in self._annotated_clusters
 
     def has_story(self, cluster_id: str) -> bool:
         """True when the story is in memory."""
