@@ -402,28 +402,30 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
                     story_part[k] = number
                     story_of[k] = cluster.id
         del position
-        routed = []
-        for p, part in enumerate(reads):
-            start, stop = int(offsets[p]), int(offsets[p]) + counts[p]
-            routed.append(
-                submit(
-                    _route,
-                    part,
-                    options.input_format,
-                    start,
-                    ids[p],
-                    story_part[start:stop],
-                    story_of[start:stop],
-                    pure=False,
-                )
-            )
+        # Each story partition is submitted after the routes it needs, so that when stories
+        # are local to some files (as news is to days) documents stream through the workers
+        # instead of all sitting in memory at once.
+        needs = [
+            set(np.unique(story_part[int(offsets[p]) : int(offsets[p]) + counts[p]]).tolist())
+            for p in range(len(reads))
+        ]
+        routed: dict[int, Any] = {}
         analysed = []
         for number, stories in enumerate(plan):
-            sources = [
-                p
-                for p in range(len(reads))
-                if np.any(story_part[int(offsets[p]) : int(offsets[p]) + counts[p]] == number)
-            ]
+            sources = [p for p in range(len(reads)) if number in needs[p]]
+            for p in sources:
+                if p not in routed:
+                    start, stop = int(offsets[p]), int(offsets[p]) + counts[p]
+                    routed[p] = submit(
+                        _route,
+                        reads[p],
+                        options.input_format,
+                        start,
+                        ids[p],
+                        story_part[start:stop],
+                        story_of[start:stop],
+                        pure=False,
+                    )
             pieces = [submit(operator.getitem, routed[p], number, pure=False) for p in sources]
             analysed.append(
                 submit(

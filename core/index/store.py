@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -264,12 +265,11 @@ class CorpusIndex:
         return self.manifest.get("settings", {})
 
     def _read_group(self, table: str, part: int, group: int, columns: list[str] | None = None):
-        import pyarrow.compute as pc  # noqa: F401
-
         try:
-            return _parquet_file(str(self.data / part_name(table, part))).read_row_group(
-                group, columns=columns
-            )
+            with _READING:  # the app reads from worker threads
+                return _parquet_file(str(self.data / part_name(table, part))).read_row_group(
+                    group, columns=columns
+                )
         except Exception as error:
             raise CorpusIndexError(f"{self.path}: damaged index ({table}: {error})") from None
 
@@ -374,6 +374,9 @@ class CorpusIndex:
             if document.id == meta["id"][at].as_py():
                 return document
         return None
+
+
+_READING = threading.Lock()
 
 
 @lru_cache(maxsize=64)
