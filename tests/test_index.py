@@ -85,6 +85,9 @@ def test_dask_gives_the_local_answer_on_a_generated_corpus(
     _dask([generated], tmp_path / "dask", client)
     assert CorpusIndex(tmp_path / "dask").snapshot() == local_index.snapshot()
     assert len(local_index.parts("documents")) > 1
+    # ...and both are what cluster_documents says, whatever its verify step becomes.
+    clustering = cluster_documents(load([generated]).documents)
+    assert local_index.stories["id"].to_pylist() == [c.id for c in clustering.clusters]
 
 
 def test_dask_gives_the_local_answer_on_the_demo(demo_path, client, tmp_path):
