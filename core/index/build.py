@@ -48,6 +48,7 @@ class BuildResult:
     stats: ClusterStats
     timings: dict[str, float]
     worker_peak_rss: dict[str, int] | None = None
+    worker_cpu: dict[str, float] | None = None
 
 
 class NoDocuments(CorpusIndexError):

@@ -228,10 +228,12 @@ def _analyse_routed(
     return analyse_part(folder, number, stories, documents, keys, aliases)
 
 
-def _peak_rss() -> int:
+def _usage() -> tuple[int, float]:
+    """Peak RSS (bytes) and CPU seconds of this worker process."""
     import resource
 
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
 def connect(scheduler: str | None, workers: int | None):
@@ -460,8 +462,9 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
         raise
     result.timings = timings
     try:
-        rss = client.run(_peak_rss)
-        result.worker_peak_rss = {str(k): int(v) for k, v in rss.items()}
+        usage = client.run(_usage)
+        result.worker_peak_rss = {str(k): int(v[0]) for k, v in usage.items()}
+        result.worker_cpu = {str(k): float(v[1]) for k, v in usage.items()}
     except Exception:  # a worker that just restarted has nothing to say
         result.worker_peak_rss = None
     return result
