@@ -215,6 +215,10 @@ class _Documents(Mapping):
 
     def get(self, key, default=None):
         found = self._cache.get(key)
+        if found is None:  # most often a document of a story just opened
+            with self.session._lock:
+                opened = [d for docs in self.session._documents.values() for d in docs]
+            found = next((d for d in opened if d.id == key), None)
         if found is None:
             found = self.session.index.document(id=key)
             if found is None:
