@@ -336,9 +336,15 @@ def _signatures(index: CorpusIndex, ids: Sequence[str]) -> tuple[np.ndarray, np.
     if not len(rows):
         return np.empty(0, np.uint64), np.empty((0, 0), np.uint32)
     keys = table["copy_key"].to_numpy()[rows].astype(np.uint64)
-    blobs = table["signature"].to_pylist()
-    signatures = np.frombuffer(b"".join(blobs[r] for r in rows.tolist()), dtype="<u4")
-    return keys, signatures.reshape(len(rows), -1).astype(np.uint32)
+    blocks = []
+    for chunk in table["signature"].chunks:  # every signature has the same length
+        if not len(chunk):
+            continue
+        offsets = np.frombuffer(chunk.buffers()[1], dtype=np.int32)
+        offsets = offsets[chunk.offset : chunk.offset + len(chunk) + 1]
+        data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
+        blocks.append(data.view("<u4").reshape(len(chunk), -1))
+    return keys, np.concatenate(blocks)[rows].astype(np.uint32)
 
 
 def _documents_by_id(index: CorpusIndex, ids: Sequence[str]) -> dict[str, Document]:
