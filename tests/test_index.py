@@ -261,3 +261,10 @@ async def test_the_app_opens_an_index_and_reads_a_story_when_opened(local_index,
         await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen) and app.screen.view)
         assert app.screen.view.story == local_index.story(first)
         assert list(session._documents) == [first]
+
+        await pilot.press("x")  # dismiss: an annotation, counted on the Stories screen
+        await wait_for(pilot, lambda: len(app.book.annotations()) == 1)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        row = screen.query_one(DataTable).get_row(first)
+        assert str(row[-1]).startswith("1/")
