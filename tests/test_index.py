@@ -21,6 +21,7 @@ from parallax.core.index.build import build_index
 from parallax.core.index.steps import Options
 from parallax.core.index.store import CorpusIndex
 from parallax.core.index.update import update_index
+from parallax.core.ingest import load
 from parallax.core.report import analyse_story
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
