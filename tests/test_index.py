@@ -99,17 +99,19 @@ def test_dask_gives_the_local_answer_on_the_demo(demo_path, client, tmp_path):
 
 
 def test_a_worker_killed_mid_run_costs_time_not_data(generated, local_index, client, tmp_path):
-    pids = client.run(os.getpid)
-    killed = []
+    pids = list(client.run(os.getpid).values())
+    killed: dict[str, int] = {}
 
     def progress(stage: str, done: int, total: int) -> None:
-        if stage == "analysing" and not killed:
-            pid = next(iter(pids.values()))
+        # One worker dies holding signatures the verify step needs, the other while stories
+        # are being analysed.
+        if stage in ("verifying", "analysing") and stage not in killed:
+            pid = pids[len(killed)]
             os.kill(pid, signal.SIGKILL)
-            killed.append(pid)
+            killed[stage] = pid
 
     _dask([generated], tmp_path / "dask", client, progress)
-    assert killed
+    assert len(killed) == 2
     assert CorpusIndex(tmp_path / "dask").snapshot() == local_index.snapshot()
     client.wait_for_workers(2, timeout=30)
 
