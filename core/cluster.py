@@ -27,6 +27,14 @@ distributed engine unchanged:
    are joined without verification. Pairs already in one component are not verified again,
    which changes nothing but the time taken.
 
+Each step is a public function, so that an engine running them over partitions
+(:mod:`parallax.core.index.dask_engine`) calls exactly the code :func:`cluster_texts` calls:
+map :func:`sign`, :func:`copy_keys`, :func:`band_keys`; shuffle :func:`copy_pairs`,
+:func:`bucket_pairs` (one band), :func:`unique_pairs`; verify :func:`join_copies` (exact copies,
+found by a hash of their token strings and confirmed by comparing them), :func:`verify_pairs`;
+union-find :class:`UnionFind`; naming :func:`make_clustering`. The components do not depend on
+the order pairs are verified in, nor on how they are split among workers.
+
 Title and time are not scored separately: the title is part of the text, and on the data we
 measured (the demo corpus, the NewsEdits versions, the synthetic benchmark) neither improved the
 separation of true from false pairs. The default threshold, 0.35, was chosen on that data: true
@@ -245,39 +253,82 @@ def band_keys(signatures: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     return keys
 
 
+def signed_mask(signatures: np.ndarray) -> np.ndarray:
+    """True for each document that has a signature (at least one token)."""
+    if not len(signatures):
+        return np.zeros(0, dtype=bool)
+    return ~(signatures == _EMPTY).all(axis=1)
+
+
+def copy_keys(token_strings: Sequence[str]) -> np.ndarray:
+    """One uint64 per document, equal for equal token strings (exact copies, once normalised)."""
+    out = np.empty(len(token_strings), dtype=np.uint64)
+    for i, tokens in enumerate(token_strings):
+        digest = hashlib.blake2b(tokens.encode("utf-32-le"), digest_size=8).digest()
+        out[i] = int.from_bytes(digest, "little")
+    return out
+
+
+def copy_pairs(keys: np.ndarray, positions: np.ndarray) -> np.ndarray:
+    """Pairs ``(first, other)`` of documents with equal copy keys: each key's first position
+    (the smallest) with every other one. ``keys`` and ``positions`` are parallel arrays; the
+    result holds positions and is sorted and unique."""
+    if keys.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    order = np.lexsort((positions, keys))
+    ordered, members = keys[order], positions[order].astype(np.int64)
+    starts = np.concatenate(([True], ordered[1:] != ordered[:-1]))
+    first = members[np.maximum.accumulate(np.where(starts, np.arange(members.size), 0))]
+    pairs = np.stack([first, members], axis=1)[~starts]
+    return unique_pairs(pairs)
+
+
+def bucket_pairs(column: np.ndarray, members: np.ndarray, settings: ClusterSettings) -> np.ndarray:
+    """The candidate pairs of one LSH band: ``column[k]`` is the band key of document
+    ``members[k]`` (members in increasing order). Buckets larger than ``settings.max_bucket``
+    give a star and a chain. Unsorted; may repeat pairs of other bands."""
+    order = np.argsort(column, kind="stable")
+    ordered = column[order]
+    members = members[order]
+    boundaries = np.flatnonzero(np.diff(ordered)) + 1
+    starts = np.concatenate(([0], boundaries))
+    sizes = np.diff(np.concatenate((starts, [ordered.size])))
+    chunks = [np.empty((0, 2), dtype=np.int64)]
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= settings.max_bucket)]).tolist():
+        left, right = np.triu_indices(size, k=1)
+        first = starts[sizes == size][:, None]
+        pairs = np.stack([members[first + left], members[first + right]], axis=-1)
+        chunks.append(pairs.reshape(-1, 2).astype(np.int64))
+    for start, size in zip(
+        starts[sizes > settings.max_bucket], sizes[sizes > settings.max_bucket], strict=True
+    ):
+        chunks.append(_star_and_chain(members[start : start + size]).astype(np.int64))
+    return np.concatenate(chunks)
+
+
+def unique_pairs(pairs: np.ndarray) -> np.ndarray:
+    """Pairs made ``(min, max)``, sorted and without repeats."""
+    if not len(pairs):
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = pairs.astype(np.int64)
+    base = np.int64(1 << 31)
+    codes = np.sort(
+        np.minimum(pairs[:, 0], pairs[:, 1]) * base + np.maximum(pairs[:, 0], pairs[:, 1])
+    )
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+    return np.stack([codes // base, codes % base], axis=1)
+
+
 def candidate_pairs(keys: np.ndarray, signed: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, of documents sharing a bucket in some band; sorted, unique.
 
     ``signed`` flags the documents that have a signature; the others are never candidates.
     """
     documents = np.flatnonzero(signed)
-    chunks: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        column = keys[documents, band]
-        order = np.argsort(column, kind="stable")
-        ordered = column[order]
-        members = documents[order]
-        boundaries = np.flatnonzero(np.diff(ordered)) + 1
-        starts = np.concatenate(([0], boundaries))
-        sizes = np.diff(np.concatenate((starts, [ordered.size])))
-        for size in np.unique(sizes[(sizes >= 2) & (sizes <= settings.max_bucket)]).tolist():
-            left, right = np.triu_indices(size, k=1)
-            first = starts[sizes == size][:, None]
-            pairs = np.stack([members[first + left], members[first + right]], axis=-1)
-            chunks.append(pairs.reshape(-1, 2))
-        for start, size in zip(
-            starts[sizes > settings.max_bucket], sizes[sizes > settings.max_bucket], strict=True
-        ):
-            chunks.append(_star_and_chain(members[start : start + size]))
-    if not chunks:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(chunks)
-    base = np.int64(keys.shape[0] + 1)
-    codes = np.sort(
-        np.minimum(pairs[:, 0], pairs[:, 1]) * base + np.maximum(pairs[:, 0], pairs[:, 1])
-    )
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return np.stack([codes // base, codes % base], axis=1)
+    chunks = [
+        bucket_pairs(keys[documents, band], documents, settings) for band in range(keys.shape[1])
+    ]
+    return unique_pairs(np.concatenate(chunks)) if chunks else np.empty((0, 2), dtype=np.int64)
 
 
 def _star_and_chain(bucket: np.ndarray) -> np.ndarray:
@@ -304,11 +355,14 @@ def similarity(a: str, b: str, *, settings: ClusterSettings, cutoff: float = 0.0
     return Indel.normalized_similarity(a[:limit], b[:limit], score_cutoff=cutoff)
 
 
-class _UnionFind:
+class UnionFind:
+    """Disjoint sets over ``0..size-1``; the root of a set is its smallest member."""
+
     def __init__(self, size: int) -> None:
         self.parent = list(range(size))
 
     def find(self, item: int) -> int:
+        """The root of ``item``'s set."""
         parent = self.parent
         while parent[item] != item:
             parent[item] = parent[parent[item]]
@@ -316,6 +370,7 @@ class _UnionFind:
         return item
 
     def union(self, a: int, b: int) -> bool:
+        """Join the sets of ``a`` and ``b``; False when they were one already."""
         root_a, root_b = self.find(a), self.find(b)
         if root_a == root_b:
             return False
@@ -323,6 +378,82 @@ class _UnionFind:
             root_a, root_b = root_b, root_a
         self.parent[root_b] = root_a
         return True
+
+    def groups(self) -> list[list[int]]:
+        """Every set, each sorted, sets ordered by their first member."""
+        members: dict[int, list[int]] = {}
+        for i in range(len(self.parent)):
+            members.setdefault(self.find(i), []).append(i)
+        return sorted(members.values(), key=lambda group: group[0])
+
+
+def join_copies(pairs: np.ndarray, token_strings: Sequence[str], groups: UnionFind) -> np.ndarray:
+    """The shuffle's copy pairs whose token strings are equal, joined in ``groups``; returns
+    the pairs that joined two sets."""
+    joined = [
+        (i, j)
+        for i, j in pairs.tolist()
+        if token_strings[i] == token_strings[j] and groups.union(i, j)
+    ]
+    return np.array(joined, dtype=np.int64).reshape(-1, 2)
+
+
+def verify_pairs(
+    pairs: np.ndarray,
+    token_strings: Sequence[str],
+    signatures: np.ndarray,
+    settings: ClusterSettings,
+    groups: UnionFind,
+    progress: Progress | None = None,
+) -> tuple[np.ndarray, int]:
+    """The verify step over candidate pairs (positions into ``token_strings`` and
+    ``signatures``), in sorted order. Pairs whose signatures agree too little are dropped
+    unread; pairs already in one set of ``groups`` are skipped (it changes nothing but the
+    time); the others are scored and joined when similar enough.
+
+    Returns the pairs that joined two sets and the number of pairs scored.
+    """
+    pairs = pairs[_agreement(signatures, pairs) >= settings.min_agreement]
+    verified = 0
+    joined: list[tuple[int, int]] = []
+    for done, (i, j) in enumerate(pairs.tolist(), 1):
+        if groups.find(i) != groups.find(j):
+            verified += 1
+            score = similarity(
+                token_strings[i], token_strings[j], settings=settings, cutoff=settings.threshold
+            )
+            if score >= settings.threshold and groups.union(i, j):
+                joined.append((i, j))
+        if progress is not None and (done % 20_000 == 0 or done == len(pairs)):
+            progress("verifying", done, len(pairs))
+    return np.array(joined, dtype=np.int64).reshape(-1, 2), verified
+
+
+def cluster_signed(
+    token_strings: Sequence[str],
+    signatures: np.ndarray,
+    *,
+    settings: ClusterSettings,
+    progress: Progress | None = None,
+) -> tuple[list[list[int]], ClusterStats]:
+    """Shuffle, verify and union-find over signed documents (the output of :func:`sign`)."""
+    count = len(token_strings)
+    positions = np.arange(count, dtype=np.int64)
+    groups = UnionFind(count)
+    join_copies(copy_pairs(copy_keys(token_strings), positions), token_strings, groups)
+    if progress is not None:
+        progress("grouping", 0, 1)
+    pairs = candidate_pairs(band_keys(signatures, settings), signed_mask(signatures), settings)
+    if progress is not None:
+        progress("grouping", 1, 1)
+    joined, verified = verify_pairs(pairs, token_strings, signatures, settings, groups, progress)
+    stats = ClusterStats(
+        documents=count,
+        candidate_pairs=len(pairs),
+        verified_pairs=verified,
+        joined_pairs=len(joined),
+    )
+    return groups.groups(), stats
 
 
 def cluster_texts(
@@ -333,41 +464,8 @@ def cluster_texts(
 ) -> tuple[list[list[int]], ClusterStats]:
     """Cluster texts; return groups of positions (each sorted, groups by first member)."""
     settings = settings or ClusterSettings()
-    count = len(texts)
     token_strings, signatures = sign(texts, settings, progress)
-    groups = _UnionFind(count)
-    first_copy: dict[str, int] = {}
-    for i, tokens in enumerate(token_strings):
-        groups.union(first_copy.setdefault(tokens, i), i)
-    signed = ~(signatures == _EMPTY).all(axis=1) if count else np.zeros(0, dtype=bool)
-    if progress is not None:
-        progress("grouping", 0, 1)
-    pairs = candidate_pairs(band_keys(signatures, settings), signed, settings)
-    if progress is not None:
-        progress("grouping", 1, 1)
-
-    total = len(pairs)
-    pairs = pairs[_agreement(signatures, pairs) >= settings.min_agreement]
-    verified = joined = 0
-    for done, (i, j) in enumerate(pairs.tolist(), 1):
-        if groups.find(i) != groups.find(j):
-            verified += 1
-            score = similarity(
-                token_strings[i], token_strings[j], settings=settings, cutoff=settings.threshold
-            )
-            if score >= settings.threshold and groups.union(i, j):
-                joined += 1
-        if progress is not None and (done % 20_000 == 0 or done == len(pairs)):
-            progress("verifying", done, len(pairs))
-
-    members: dict[int, list[int]] = {}
-    for i in range(count):
-        members.setdefault(groups.find(i), []).append(i)
-    ordered = sorted(members.values(), key=lambda group: group[0])
-    stats = ClusterStats(
-        documents=count, candidate_pairs=total, verified_pairs=verified, joined_pairs=joined
-    )
-    return ordered, stats
+    return cluster_signed(token_strings, signatures, settings=settings, progress=progress)
 
 
 def cluster_documents(
@@ -380,14 +478,34 @@ def cluster_documents(
     settings = settings or ClusterSettings()
     texts = [matching_text(document) for document in documents]
     groups, stats = cluster_texts(texts, settings=settings, progress=progress)
-    by_index = sorted(
-        (sorted(group, key=lambda k: documents[k].index) for group in groups),
-        key=lambda group: documents[group[0]].index,
+    return make_clustering(
+        groups,
+        [d.index for d in documents],
+        [d.id for d in documents],
+        settings=settings,
+        stats=stats,
     )
-    clusters = tuple(_make_cluster([documents[i].id for i in group]) for group in by_index)
+
+
+def make_clustering(
+    groups: Sequence[Sequence[int]],
+    indexes: Sequence[int],
+    ids: Sequence[str],
+    *,
+    settings: ClusterSettings,
+    stats: ClusterStats,
+) -> Clustering:
+    """Clusters from groups of positions: members by document index, clusters by their first
+    member's index, each named by a hash of its document ids."""
+    by_index = sorted(
+        (sorted(group, key=lambda k: indexes[k]) for group in groups),
+        key=lambda group: indexes[group[0]],
+    )
+    clusters = tuple(make_cluster([ids[i] for i in group]) for group in by_index)
     return Clustering(clusters=clusters, settings=settings, stats=stats)
 
 
-def _make_cluster(document_ids: list[str]) -> Cluster:
+def make_cluster(document_ids: Sequence[str]) -> Cluster:
+    """The cluster of these documents (in index order), named by a hash of their ids."""
     digest = hashlib.blake2b("\n".join(document_ids).encode("utf-8"), digest_size=6)
     return Cluster.model_construct(id="c" + digest.hexdigest(), documents=tuple(document_ids))

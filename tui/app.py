@@ -19,6 +19,7 @@ from parallax.core.data import demo_corpus_path
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.export.files import write_atomically
 from parallax.core.export.render import render_export
+from parallax.tui.index_session import IndexSession
 from parallax.tui.screens.annotate import ExportScreen, NoteScreen, OrphansScreen, TagScreen
 from parallax.tui.screens.help import HelpScreen
 from parallax.tui.screens.review import ReviewScreen
@@ -159,7 +160,10 @@ class ParallaxApp(App[None]):
                 severity="warning",
                 timeout=15,
             )
-        self.book = AnnotationBook(workspace, session.corpus.documents)
+        if isinstance(session, IndexSession):  # documents are read from the index as needed
+            self.book = session.annotation_book(workspace)
+        else:
+            self.book = AnnotationBook(workspace, session.corpus.documents)
         orphans = self.book.orphans()
         if orphans:
             self.notify(

@@ -6,6 +6,7 @@ Exit codes (also in the README):
 * 1: an internal error (a bug): one line on stderr, the traceback with ``PARALLAX_DEBUG=1``;
 * 2: bad usage, no document could be loaded, or an import file is not valid;
 * 3: the annotation workspace cannot be used (damaged, locked, newer, not a workspace);
+* 4: the corpus index cannot be used or written (missing, damaged, newer, not an index);
 * 130: interrupted (Ctrl-C).
 """
 
@@ -40,6 +41,7 @@ from parallax.core.export.render import render_export
 from parallax.core.ingest import FORMATS, Corpus, load
 from parallax.core.report import build_report, render_markdown, report_json, summarise
 from parallax.core.safe import neutralize
+from parallax.tui import index_cli
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
 from parallax.tui.settings import Settings
@@ -48,6 +50,7 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_WORKSPACE = 3
+EXIT_INDEX = index_cli.EXIT_INDEX
 EXIT_INTERRUPTED = 130
 
 EXAMPLES = """\
@@ -59,7 +62,8 @@ examples:
   parallax parse - < feed.jsonl          read JSON Lines from standard input
 
 exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage, nothing loaded or an
-invalid import file, 3 unusable workspace, 130 interrupted. PARALLAX_DEBUG=1 shows tracebacks.
+invalid import file, 3 unusable workspace, 4 unusable index, 130 interrupted. PARALLAX_DEBUG=1
+shows tracebacks.
 """
 
 
@@ -198,12 +202,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_input_options(importing, format_flag=False)
     _add_workspace_options(importing)
 
+    index_cli.add_index_parser(
+        commands, _add_input_options, _add_cluster_options, _add_alias_option
+    )
+
     schema = commands.add_parser(
         "schema",
-        help="print the JSON Schema of the native annotation export",
-        description="Print the JSON Schema of an export format.",
+        help="print the JSON Schema of the native annotation export, or the index schema",
+        description="Print the JSON Schema of an export format, or the corpus index's schema.",
     )
-    schema.add_argument("name", choices=("annotations",), help="which schema")
+    schema.add_argument("name", choices=("annotations", "index"), help="which schema")
     return parser
 
 
@@ -449,6 +457,8 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def run_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax schema annotations``: the shipped JSON Schema of the native export."""
+    if args.name == "index":
+        return index_cli.run_schema_index(out)
     out.write(schema_path().read_text(encoding="utf-8"))
     return EXIT_OK
 
@@ -460,6 +470,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
     "export": run_export,
     "import": run_import,
     "schema": run_schema,
+    "index": lambda args, out, err: index_cli.run_index(
+        args, out, err, aliases=_aliases(args), usage_error=UsageError
+    ),
 }
 
 
@@ -491,7 +504,8 @@ _COMMAND_HELP = (
     ("report", "every discrepancy of every story (text, Markdown, JSON)"),
     ("export", "write the workspace's annotations (JSON, W3C, CSV, Markdown)"),
     ("import", "merge a native or W3C export into the workspace"),
-    ("schema", "print the JSON Schema of the native annotation export"),
+    ("index", "cluster and analyse once into an on-disk index (Parquet)"),
+    ("schema", "print the JSON Schema of the native annotation export, or of the index"),
 )
 
 
@@ -514,6 +528,8 @@ def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise UsageError(str(error)) from None
     if settings.aliases is not None and not args.aliases:
         args.aliases = str(settings.aliases)
+    if index_cli.looks_like_index(args.paths or []):
+        return index_cli.run_app_on_index(args, settings, aliases=_aliases(args))
     sources = Sources(
         paths=args.paths or [str(demo_corpus_path())],
         include=args.include,
@@ -550,6 +566,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkspaceProblem as error:
         sys.stderr.write(f"parallax: {error}\n")
         return EXIT_WORKSPACE
+    except index_cli.IndexProblem as error:
+        sys.stderr.write(f"parallax: {error}\n")
+        return EXIT_INDEX
     except NothingLoaded:
         return _nothing_loaded(sys.stderr)
     except KeyboardInterrupt:

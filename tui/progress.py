@@ -18,6 +18,8 @@ _LABELS = {
     "grouping": "Grouping candidates",
     "verifying": "Verifying pairs",
     "aligning": "Aligning stories",
+    "analysing": "Analysing stories",
+    "writing": "Writing the index",
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -15,9 +14,12 @@ from textual.widgets.data_table import CellDoesNotExist
 
 from parallax.core.safe import neutralize
 from parallax.tui.session import ReviewSession
+from parallax.tui.story_source import SORTS, StorySource, story_source
 
 _FIRST_ROWS = 200
 _SLICE_ROWS = 500
+#: The table never holds more rows than this (a filter narrows a larger corpus).
+_MAX_ROWS = 5_000
 
 
 class StoriesScreen(Screen):
@@ -31,14 +33,18 @@ class StoriesScreen(Screen):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="clear_filter"),
         Binding("j", "cursor_down", "Down", show=False, id="stories_down"),
         Binding("k", "cursor_up", "Up", show=False, id="stories_up"),
+        Binding("S", "cycle_sort", "Sort", show=False, id="sort_stories"),
     ]
 
     hide_singletons: reactive[bool] = reactive(False)
     filter_text: reactive[str] = reactive("")
+    sort_by: reactive[str] = reactive("severity")
 
     def __init__(self) -> None:
         super().__init__()
         self.session: ReviewSession | None = None
+        self.source: StorySource | None = None
+        self.matching = 0  # stories the filter keeps (the table shows at most _MAX_ROWS)
         self.order: list[str] = []  # cluster ids shown, in table order
         self._generation = 0
         self._columns_for = 0  # the terminal width the columns were sized for
@@ -75,6 +81,7 @@ class StoriesScreen(Screen):
     def show_session(self, session: ReviewSession) -> None:
         """The corpus is loaded: fill the table."""
         self.session = session
+        self.source = story_source(session)
         self.query_one("#loading").display = False
         self.query_one(DataTable).display = True
         self.query_one("#story-filter").display = True
@@ -125,40 +132,18 @@ class StoriesScreen(Screen):
         self._add_columns(table)
         self.refresh_table()
 
-    def _sort_key(self, cluster_id: str) -> tuple:
-        session = self.session
-        assert session is not None
-        cluster = session.cluster(cluster_id)
-        single = len(cluster.documents) == 1
-        position = session.position[cluster_id]
-        if single or not session.is_analysed(cluster_id):
-            return (single, 1, 0, 0, position)
-        counts = session.counts(cluster_id)
-        return (single, 0, -counts["high"], -counts["medium"], position)
-
     def refresh_table(self) -> None:
         """Rebuild the rows from the session, keeping the cursor on the same story."""
-        session = self.session
-        if session is None:
+        source = self.source
+        if source is None:
             return
         table = self.query_one(DataTable)
         keep = self.order[table.cursor_row] if self.order and table.row_count else None
-        ids = [
-            c.id for c in session.clusters if not (self.hide_singletons and len(c.documents) == 1)
-        ]
-        ids.sort(key=self._sort_key)
-        if self.filter_text:
-            labels = {i: self._label(i) for i in ids}
-            matches = process.extract(
-                self.filter_text,
-                labels,
-                scorer=fuzz.partial_ratio,
-                processor=utils.default_process,
-                limit=None,
-                score_cutoff=80,
-            )
-            keep_ids = {match[2] for match in matches}
-            ids = [i for i in ids if i in keep_ids]
+        ids = source.order(
+            hide_singletons=self.hide_singletons, filter_text=self.filter_text, sort=self.sort_by
+        )
+        self.matching = len(ids)
+        ids = ids[:_MAX_ROWS]
         table.clear()
         self.order = ids
         self._generation += 1
@@ -168,13 +153,21 @@ class StoriesScreen(Screen):
         self._add_rows(table, 0, first, self._generation)
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
-        stories = sum(1 for c in session.clusters if len(c.documents) > 1)
-        singles = len(session.clusters) - stories
+        totals = source.totals()
+        problems = source.problems()
+        shown = (
+            f" · showing {len(ids):,} of {self.matching:,}: type to filter"
+            if self.matching > len(ids)
+            else ""
+        )
+        sort = f" · sorted by {self.sort_by}" if self.sort_by != "severity" else ""
         self.query_one("#stories-summary", Static).update(
-            f"{len(session.documents)} documents · {stories} stories with several versions · "
-            f"{singles} single document{'' if singles == 1 else 's'}"
+            f"{totals.documents} documents · {totals.stories} stories with several versions · "
+            f"{totals.singles} single document{'' if totals.singles == 1 else 's'}"
             + (" (hidden)" if self.hide_singletons else "")
-            + (f" · {len(session.problems)} problems reading sources" if session.problems else "")
+            + (f" · {problems} problems reading sources" if problems else "")
+            + shown
+            + sort
         )
 
     def _add_rows(self, table: DataTable, start: int, stop: int, generation: int) -> None:
@@ -202,39 +195,24 @@ class StoriesScreen(Screen):
                 except CellDoesNotExist:
                     return  # the table is being rebuilt; the rebuild shows the new counts
 
-    def _label(self, cluster_id: str) -> str:
-        session = self.session
-        assert session is not None
-        documents = session.documents_of(cluster_id)
-        return " ".join(f"{d.title} {d.source or ''}" for d in documents)
-
     def _cells(self, number: int, cluster_id: str) -> list:
-        session = self.session
-        assert session is not None
-        documents = session.documents_of(cluster_id)
-        first = documents[0]
-        sources = sorted({d.source or "-" for d in documents})
-        dates = sorted(d.published for d in documents if d.published is not None)
-        span = "-"
-        if dates:
-            span = dates[0].strftime("%Y-%m-%d")
-            if dates[-1].date() != dates[0].date():
-                span += f"…{dates[-1].strftime('%m-%d')}"
+        assert self.source is not None
+        row = self.source.row(cluster_id)
         counts = ["…", "…", "…"]
         reviewed = "-"
-        if len(documents) > 1 and session.is_analysed(cluster_id):
-            severity = session.counts(cluster_id)
+        if row.versions > 1 and row.counts is not None:
+            severity = row.counts
             counts = [str(severity["high"]), str(severity["medium"]), str(severity["low"])]
             done = self.app.reviewed_count(cluster_id)  # type: ignore[attr-defined]
             reviewed = f"{done}/{sum(severity.values())}"
-        elif len(documents) == 1:
+        elif row.versions == 1:
             counts = ["", "", ""]
         return [
             str(number),
-            Text(neutralize(first.title or "(untitled)", keep_newlines=False), overflow="ellipsis"),
-            str(len(documents)),
-            Text(neutralize(", ".join(sources), keep_newlines=False), overflow="ellipsis"),
-            span,
+            Text(neutralize(row.title or "(untitled)", keep_newlines=False), overflow="ellipsis"),
+            str(row.versions),
+            Text(neutralize(row.sources, keep_newlines=False), overflow="ellipsis"),
+            row.span,
             Text(counts[0], style="bold red" if counts[0] not in ("0", "", "…") else ""),
             counts[1],
             counts[2],
@@ -245,6 +223,9 @@ class StoriesScreen(Screen):
         self.refresh_table()
 
     def watch_filter_text(self) -> None:
+        self.refresh_table()
+
+    def watch_sort_by(self) -> None:
         self.refresh_table()
 
     # --- actions ---------------------------------------------------------------------------------
@@ -270,6 +251,10 @@ class StoriesScreen(Screen):
         field = self.query_one("#story-filter", Input)
         field.value = ""
         self.query_one(DataTable).focus()
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next order: severity, date, source, title, versions."""
+        self.sort_by = SORTS[(SORTS.index(self.sort_by) + 1) % len(SORTS)]
 
     def action_toggle_singletons(self) -> None:
         self.hide_singletons = not self.hide_singletons

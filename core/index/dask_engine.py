@@ -1,0 +1,470 @@
+"""The Dask engine: every step of indexing as tasks over partitions.
+
+How the clustering of :mod:`parallax.core.cluster` maps to tasks (no task ever holds the whole
+corpus; the client holds one id and one group label per document, and the joined pairs):
+
+* **map**, one task per read partition (:func:`~parallax.core.index.steps.sign_part`): read its
+  files, :func:`~parallax.core.cluster.sign` them, :func:`~parallax.core.cluster.copy_keys`.
+* **shuffle**, :func:`_scatter_keys` per read partition sends each (band, band key, position)
+  of :func:`~parallax.core.cluster.band_keys`, and each (copy key, position), to the bucket
+  partition its key hashes to; :func:`_buckets` per bucket partition runs
+  :func:`~parallax.core.cluster.bucket_pairs` for each band and
+  :func:`~parallax.core.cluster.copy_pairs`, then cuts the pairs into blocks (the read
+  partitions of their two documents).
+* **verify**, one task per block (:func:`_verify_block`): the block's pairs, de-duplicated by
+  :func:`~parallax.core.cluster.unique_pairs`, through :func:`~parallax.core.cluster.join_copies`
+  and :func:`~parallax.core.cluster.verify_pairs`, with the two read partitions' signatures.
+* **union-find** on the client over the joined pairs (a forest per block: fewer pairs than
+  documents), with :class:`~parallax.core.cluster.UnionFind`, then
+  :func:`~parallax.core.cluster.make_clustering`.
+
+Then each read partition routes its documents to their story partitions (:func:`_route`), and
+each story partition is analysed and written by a worker (:func:`_analyse_routed`, which calls
+:func:`~parallax.core.index.steps.analyse_part`, hence ``analyse_story``).
+
+Every task is a pure function of its inputs and nothing is scattered, so when a worker dies the
+scheduler recomputes what it held: a lost worker costs time, not data. The index folder must be
+reachable by every worker (a shared file system) when the scheduler is remote.
+"""
+
+from __future__ import annotations
+
+import operator
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from parallax.core.cluster import (
+    ClusterSettings,
+    ClusterStats,
+    UnionFind,
+    band_keys,
+    bucket_pairs,
+    copy_pairs,
+    join_copies,
+    make_clustering,
+    signed_mask,
+    unique_pairs,
+    verify_pairs,
+)
+from parallax.core.index.build import BuildResult, NoDocuments, finish
+from parallax.core.index.steps import (
+    Options,
+    Progress,
+    ReadPart,
+    SignedPart,
+    analyse_part,
+    finish_documents,
+    global_ids,
+    list_sources,
+    plan_reads,
+    plan_stories,
+    read_part,
+    sign_part,
+    write_signatures,
+)
+from parallax.core.index.store import CorpusIndexError, IndexWriter
+
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+
+
+def _destination(keys: np.ndarray, salt: np.ndarray | int, parts: int) -> np.ndarray:
+    mixed = (keys ^ (np.asarray(salt, dtype=np.uint64) * _MIX)) * _MIX
+    return ((mixed >> np.uint64(33)) % np.uint64(parts)).astype(np.int64)
+
+
+def _meta(signed: SignedPart) -> tuple[int, list[str], list, dict[str, int]]:
+    return signed.count, signed.ids, signed.problems, signed.files
+
+
+def _scatter_keys(
+    signed: SignedPart, offset: int, parts: int, settings: ClusterSettings
+) -> dict[int, tuple[np.ndarray, ...]]:
+    """Shuffle out: (band, key, position) and (copy key, position) by destination."""
+    positions = np.arange(signed.count, dtype=np.int64) + offset
+    keys = band_keys(signed.signatures, settings)
+    keep = signed_mask(signed.signatures)
+    rows, bands = np.nonzero(np.broadcast_to(keep[:, None], keys.shape))
+    values = keys[rows, bands]
+    where = _destination(values, bands.astype(np.uint64), parts)
+    copy_where = _destination(signed.copy_keys, 0, parts)
+    out = {}
+    for q in range(parts):
+        mask = where == q
+        copy_mask = copy_where == q
+        out[q] = (
+            bands[mask].astype(np.int16),
+            values[mask],
+            positions[rows[mask]],
+            signed.copy_keys[copy_mask],
+            positions[copy_mask],
+        )
+    return out
+
+
+def _block_of(pairs: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+    a = np.searchsorted(offsets, pairs[:, 0], side="right") - 1
+    b = np.searchsorted(offsets, pairs[:, 1], side="right") - 1
+    return a * len(offsets) + b
+
+
+def _buckets(
+    pieces: Sequence[tuple[np.ndarray, ...]], settings: ClusterSettings, offsets: np.ndarray
+) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+    """Bucket partition: candidate and copy pairs of the keys hashed here, cut into blocks."""
+    bands = np.concatenate([p[0] for p in pieces])
+    values = np.concatenate([p[1] for p in pieces])
+    positions = np.concatenate([p[2] for p in pieces])
+    order = np.lexsort((positions, bands))
+    bands, values, positions = bands[order], values[order], positions[order]
+    starts = np.flatnonzero(np.concatenate(([True], bands[1:] != bands[:-1])))
+    ends = np.concatenate((starts[1:], [bands.size]))
+    chunks = [np.empty((0, 2), dtype=np.int64)]
+    for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+        chunks.append(bucket_pairs(values[start:end], positions[start:end], settings))
+    candidates = unique_pairs(np.concatenate(chunks))
+    copies = copy_pairs(
+        np.concatenate([p[3] for p in pieces]), np.concatenate([p[4] for p in pieces])
+    )
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    empty = np.empty((0, 2), dtype=np.int64)
+    for kind, pairs in ((0, candidates), (1, copies)):
+        if not len(pairs):
+            continue
+        blocks = _block_of(pairs, offsets)
+        for block in np.unique(blocks).tolist():
+            current = out.get(block, (empty, empty))
+            chosen = pairs[blocks == block]
+            out[block] = (chosen, current[1]) if kind == 0 else (current[0], chosen)
+    return out
+
+
+def _block_keys(buckets: dict[int, Any]) -> list[int]:
+    return sorted(buckets)
+
+
+def _verify_block(
+    block: int,
+    pieces: Sequence[tuple[np.ndarray, np.ndarray]],
+    first: SignedPart,
+    second: SignedPart,
+    offsets: np.ndarray,
+    settings: ClusterSettings,
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Verify the pairs between two read partitions (or within one)."""
+    a, b = divmod(block, len(offsets))
+    candidates = unique_pairs(np.concatenate([p[0] for p in pieces]))
+    copies = unique_pairs(np.concatenate([p[1] for p in pieces]))
+    if a == b:
+        tokens, signatures = first.tokens, first.signatures
+    else:
+        tokens = first.tokens + second.tokens
+        signatures = np.concatenate([first.signatures, second.signatures])
+
+    def local(pairs: np.ndarray) -> np.ndarray:
+        out = pairs - offsets[a]
+        if a != b:
+            in_second = pairs >= offsets[b]
+            out[in_second] = pairs[in_second] - offsets[b] + first.count
+        return out
+
+    def back(pairs: np.ndarray) -> np.ndarray:
+        out = pairs + offsets[a]
+        if a != b:
+            in_second = pairs >= first.count
+            out[in_second] = pairs[in_second] - first.count + offsets[b]
+        return out
+
+    groups = UnionFind(len(tokens))
+    copied = join_copies(local(copies), tokens, groups)
+    joined, verified = verify_pairs(local(candidates), tokens, signatures, settings, groups)
+    return back(copied), back(joined), len(candidates), verified
+
+
+def _route(
+    part: ReadPart,
+    input_format: str,
+    offset: int,
+    ids: list[str],
+    story_part: np.ndarray,
+    story_ids: list[str],
+) -> dict[int, Any]:
+    """Read a partition again and send each document, as index rows, to its story partition."""
+    import pyarrow as pa
+
+    from parallax.core.index.records import document_record
+    from parallax.core.index.schema import arrow_schema
+    from parallax.core.index.steps import origin_keys
+
+    documents, _ = read_part(part, input_format)
+    if len(documents) != len(ids):
+        raise CorpusIndexError(f"{part.files[0].path}: the sources changed while being indexed")
+    documents = finish_documents(documents, offset, ids)
+    keys = origin_keys(documents)
+    schema = arrow_schema("documents")
+    out = {}
+    for target in np.unique(story_part).tolist():
+        chosen = np.flatnonzero(story_part == target).tolist()
+        out[target] = pa.Table.from_pylist(
+            [document_record(documents[i], story_ids[i], keys[documents[i].id]) for i in chosen],
+            schema=schema,
+        )
+    return out
+
+
+def _analyse_routed(
+    folder: str, number: int, stories: list, pieces: Sequence[Any], aliases
+):  # -> pyarrow.Table
+    """Analyse a story partition from the documents routed to it."""
+    import pyarrow as pa
+
+    from parallax.core.index.records import document_from_record
+
+    records = pa.concat_tables(pieces).to_pylist()
+    documents = [document_from_record(r) for r in records]
+    keys = {r["id"]: r["origin_key"] for r in records}
+    return analyse_part(folder, number, stories, documents, keys, aliases)
+
+
+def _usage() -> tuple[int, float]:
+    """Peak RSS (bytes) and CPU seconds of this worker process."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+
+
+def connect(scheduler: str | None, workers: int | None):
+    """A client of the scheduler at ``scheduler``, or of a LocalCluster of ``workers``
+    single-threaded worker processes started for this run (closed with the client)."""
+    from distributed import Client, LocalCluster
+
+    if scheduler:
+        try:
+            return Client(scheduler, timeout="10s"), None
+        except OSError as error:
+            raise CorpusIndexError(
+                f"{scheduler}: cannot reach the Dask scheduler ({error})"
+            ) from None
+    cluster = LocalCluster(
+        n_workers=workers or 1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=":0",
+        memory_limit=None,
+    )
+    return Client(cluster), cluster
+
+
+def _wait(client, futures: list, stage: str, progress: Progress | None, weights=None) -> None:
+    """Wait for ``futures`` (reporting progress); raise the first task error."""
+    from distributed import as_completed
+
+    total = sum(weights) if weights else len(futures)
+    if progress is not None:
+        progress(stage, 0, total)
+    done = 0
+    index = {f.key: i for i, f in enumerate(futures)}
+    for future in as_completed(futures):
+        if future.status == "error":
+            future.result()  # raises the task's exception
+        done += weights[index[future.key]] if weights else 1
+        if progress is not None:
+            progress(stage, done, total)
+
+
+def build_with_dask(
+    paths: Sequence[str],
+    output: str,
+    *,
+    options: Options,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    progress: Progress | None = None,
+    client=None,
+) -> BuildResult:
+    """Index ``paths`` into ``output`` on a Dask cluster."""
+    if any(p == "-" for p in paths):
+        raise CorpusIndexError("the Dask engine reads files, not standard input")
+    files, problems = list_sources(paths, options)
+    reads = plan_reads(files, options.partition_bytes)
+    if not reads:
+        raise NoDocuments("no document loaded", problems)
+    cluster = None
+    if client is None:
+        client, cluster = connect(scheduler, workers)
+    try:
+        return _run(client, paths, output, files, problems, reads, options, progress)
+    finally:
+        if cluster is not None:
+            client.close()
+            cluster.close()
+
+
+def _run(client, paths, output, files, problems, reads, options, progress) -> BuildResult:
+    settings = options.settings
+    timings: dict[str, float] = {}
+    submit = client.submit
+    clock = time.perf_counter()
+
+    # map: read and sign each partition
+    signed = [submit(sign_part, part, options, pure=False) for part in reads]
+    _wait(client, signed, "signing", progress, [len(p.files) for p in reads])
+    metas = client.gather([submit(_meta, s, pure=False) for s in signed])
+    counts = [m[0] for m in metas]
+    problems = list(problems) + [p for m in metas for p in m[2]]
+    if not sum(counts):
+        raise NoDocuments("no document loaded", problems)
+    ids = global_ids([m[1] for m in metas])
+    offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+    total = int(sum(counts))
+    timings["sign"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    # shuffle: band keys and copy keys to bucket partitions, pairs to blocks
+    buckets_n = max(2, min(64, len(reads)))
+    scattered = [
+        submit(_scatter_keys, s, int(offsets[p]), buckets_n, settings, pure=False)
+        for p, s in enumerate(signed)
+    ]
+    buckets = []
+    for q in range(buckets_n):
+        pieces = [submit(operator.getitem, s, q, pure=False) for s in scattered]
+        buckets.append(submit(_buckets, pieces, settings, offsets, pure=False))
+    _wait(client, buckets, "grouping", progress)
+    block_lists = client.gather([submit(_block_keys, b, pure=False) for b in buckets])
+    del scattered
+    timings["shuffle"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    # verify: one task per block of pairs
+    by_block: dict[int, list] = {}
+    for q, blocks in enumerate(block_lists):
+        for block in blocks:
+            by_block.setdefault(block, []).append(
+                submit(operator.getitem, buckets[q], block, pure=False)
+            )
+    verified_f = []
+    for block, pieces in sorted(by_block.items()):
+        a, b = divmod(block, len(offsets))
+        verified_f.append(
+            submit(
+                _verify_block, block, pieces, signed[a], signed[b], offsets, settings, pure=False
+            )
+        )
+    _wait(client, verified_f, "verifying", progress)
+    results = client.gather(verified_f)
+    del buckets, by_block, verified_f
+    timings["verify"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    # union-find on the client, over the joined pairs only
+    groups = UnionFind(total)
+    for copied, _, _, _ in results:
+        for i, j in copied.tolist():
+            groups.union(i, j)
+    joined = 0
+    for _, pairs, _, _ in results:
+        for i, j in pairs.tolist():
+            joined += groups.union(i, j)
+    stats = ClusterStats(
+        documents=total,
+        candidate_pairs=sum(r[2] for r in results),
+        verified_pairs=sum(r[3] for r in results),
+        joined_pairs=joined,
+    )
+    flat_ids = [i for part in ids for i in part]
+    clustering = make_clustering(
+        groups.groups(), range(1, total + 1), flat_ids, settings=settings, stats=stats
+    )
+    del groups, results
+    timings["union"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    writer = IndexWriter(output)
+    try:
+        folder = str(writer.folder)
+        written = [
+            submit(write_signatures, folder, p, ids[p], s, pure=False) for p, s in enumerate(signed)
+        ]
+        _wait(client, written, "writing", progress)
+        del signed, written
+
+        # route documents to story partitions, analyse and write each
+        plan = plan_stories(clustering, options.story_part_documents)
+        story_part = np.empty(total, dtype=np.int32)
+        story_of = [""] * total
+        position = {d: k for k, d in enumerate(flat_ids)}
+        for number, stories in enumerate(plan):
+            for _, cluster in stories:
+                for document_id in cluster.documents:
+                    k = position[document_id]
+                    story_part[k] = number
+                    story_of[k] = cluster.id
+        del position
+        # Each story partition is submitted after the routes it needs, so that when stories
+        # are local to some files (as news is to days) documents stream through the workers
+        # instead of all sitting in memory at once.
+        needs = [
+            set(np.unique(story_part[int(offsets[p]) : int(offsets[p]) + counts[p]]).tolist())
+            for p in range(len(reads))
+        ]
+        routed: dict[int, Any] = {}
+        analysed = []
+        for number, stories in enumerate(plan):
+            sources = [p for p in range(len(reads)) if number in needs[p]]
+            for p in sources:
+                if p not in routed:
+                    start, stop = int(offsets[p]), int(offsets[p]) + counts[p]
+                    routed[p] = submit(
+                        _route,
+                        reads[p],
+                        options.input_format,
+                        start,
+                        ids[p],
+                        story_part[start:stop],
+                        story_of[start:stop],
+                        pure=False,
+                    )
+            pieces = [submit(operator.getitem, routed[p], number, pure=False) for p in sources]
+            analysed.append(
+                submit(
+                    _analyse_routed, folder, number, stories, pieces, options.aliases, pure=False
+                )
+            )
+        _wait(
+            client,
+            analysed,
+            "analysing",
+            progress,
+            [sum(len(c.documents) for _, c in s) for s in plan],
+        )
+        tables = client.gather(analysed)
+        del routed, analysed
+        timings["analyse"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        file_counts = {path: n for m in metas for path, n in m[3].items()}
+        result = finish(
+            writer,
+            tables,
+            files,
+            file_counts,
+            problems,
+            stats,
+            "dask",
+            options,
+        )
+        timings["write"] = time.perf_counter() - clock
+    except BaseException:
+        writer.discard()
+        raise
+    result.timings = timings
+    try:
+        usage = client.run(_usage)
+        result.worker_peak_rss = {str(k): int(v[0]) for k, v in usage.items()}
+        result.worker_cpu = {str(k): float(v[1]) for k, v in usage.items()}
+    except Exception:  # a worker that just restarted has nothing to say
+        result.worker_peak_rss = None
+    return result

@@ -1,0 +1,268 @@
+"""The steps of indexing that both engines run, on one partition at a time.
+
+A *read partition* is a run of whole source files (so a document's key, ``path#n``, is known
+inside it); a *story partition* is a run of stories in story order. Reading, signing, routing
+documents to their story partition and analysing one story partition are plain functions of
+their inputs: the local engine calls them in one process (and a process pool), the Dask engine
+submits them as tasks, and both get the same answer.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from parallax.core.annotations.anchoring import document_keys
+from parallax.core.cluster import (
+    Cluster,
+    Clustering,
+    ClusterSettings,
+    copy_keys,
+    matching_text,
+    sign,
+)
+from parallax.core.document import Document
+from parallax.core.entities import AliasTable
+from parallax.core.errors import Problem
+from parallax.core.ingest import iter_files, load
+from parallax.core.report import analyse_story
+
+#: ``progress(stage, done, total)``; stages: reading, signing, grouping, verifying, routing,
+#: analysing, writing.
+Progress = Callable[[str, int, int], None]
+
+#: Source bytes per read partition, and documents per story partition (the defaults).
+PARTITION_BYTES = 16 * 1024 * 1024
+STORY_PART_DOCUMENTS = 5_000
+#: At most this many read partitions (the verify step has one task per pair of them).
+MAX_READ_PARTS = 24
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to read and how to group and analyse it."""
+
+    include: tuple[str, ...] | None = None
+    exclude: tuple[str, ...] = ()
+    input_format: str = "auto"
+    settings: ClusterSettings = field(default_factory=ClusterSettings)
+    aliases: AliasTable = field(default_factory=AliasTable)
+    partition_bytes: int = PARTITION_BYTES
+    story_part_documents: int = STORY_PART_DOCUMENTS
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """A file to read: the path to open, as displayed, with its size and modification time."""
+
+    path: str
+    size: int
+    mtime_ns: int
+
+
+@dataclass(frozen=True)
+class ReadPart:
+    """Whole files read together, in input order."""
+
+    number: int
+    files: tuple[SourceFile, ...]
+
+
+def list_sources(paths: Sequence[str], options: Options) -> tuple[list[SourceFile], list[Problem]]:
+    """Every file under ``paths`` (walked as ``parallax`` walks them), or a problem per path."""
+    files: list[SourceFile] = []
+    problems: list[Problem] = []
+    for item in iter_files(paths, include=options.include, exclude=options.exclude):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        file, display = item
+        if display == "<stdin>":
+            files.append(SourceFile("-", 0, 0))
+            continue
+        try:
+            stat = file.stat()
+        except OSError as error:
+            problems.append(Problem(display, None, f"cannot read ({error.strerror or error})"))
+            continue
+        files.append(SourceFile(display, stat.st_size, stat.st_mtime_ns))
+    return files, problems
+
+
+def plan_reads(files: Sequence[SourceFile], partition_bytes: int) -> list[ReadPart]:
+    """Runs of consecutive files of about ``partition_bytes`` each (larger for a corpus that
+    would need more than :data:`MAX_READ_PARTS` of them)."""
+    partition_bytes = max(partition_bytes, sum(f.size for f in files) // MAX_READ_PARTS + 1)
+    parts: list[ReadPart] = []
+    current: list[SourceFile] = []
+    size = 0
+    for file in files:
+        current.append(file)
+        size += file.size
+        if size >= partition_bytes:
+            parts.append(ReadPart(len(parts), tuple(current)))
+            current, size = [], 0
+    if current:
+        parts.append(ReadPart(len(parts), tuple(current)))
+    return parts
+
+
+def read_part(part: ReadPart, input_format: str) -> tuple[list[Document], list[Problem]]:
+    """The documents of a read partition, numbered from 1 within it."""
+    corpus = load([f.path for f in part.files], format=input_format)  # type: ignore[arg-type]
+    return list(corpus.documents), list(corpus.problems)
+
+
+@dataclass
+class SignedPart:
+    """The map output of one read partition: what clustering needs, and nothing more."""
+
+    number: int
+    count: int
+    ids: list[str]  # as read; may be renamed if a copy was read in another partition
+    tokens: list[str]
+    signatures: np.ndarray
+    copy_keys: np.ndarray
+    problems: list[Problem]
+    files: dict[str, int]  # documents read per file
+
+
+def sign_part(part: ReadPart, options: Options) -> SignedPart:
+    """Read a partition and sign its documents (the map step of clustering)."""
+    documents, problems = read_part(part, options.input_format)
+    return sign_documents(part.number, documents, options.settings, problems)
+
+
+def sign_documents(
+    number: int,
+    documents: Sequence[Document],
+    settings: ClusterSettings,
+    problems: list[Problem] | None = None,
+    progress: Progress | None = None,
+) -> SignedPart:
+    """Sign documents with :func:`parallax.core.cluster.sign` (what clustering signs)."""
+    tokens, signatures = sign([matching_text(d) for d in documents], settings, progress)
+    files: dict[str, int] = {}
+    for document in documents:
+        files[document.origin.path] = files.get(document.origin.path, 0) + 1
+    return SignedPart(
+        number=number,
+        count=len(documents),
+        ids=[d.id for d in documents],
+        tokens=tokens,
+        signatures=signatures,
+        copy_keys=copy_keys(tokens),
+        problems=problems or [],
+        files=files,
+    )
+
+
+def global_ids(parts: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Document ids across partitions as one :func:`load` call would give them: the second
+    copy of a document read in another partition becomes ``id-2``, and so on."""
+    seen: dict[str, int] = {}
+    out = []
+    for ids in parts:
+        fixed = []
+        for document_id in ids:
+            base = document_id.split("-", 1)[0]
+            seen[base] = seen.get(base, 0) + 1
+            fixed.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+        out.append(fixed)
+    return out
+
+
+def finish_documents(
+    documents: Sequence[Document], offset: int, ids: Sequence[str]
+) -> list[Document]:
+    """Documents of a partition with their corpus-wide index and id."""
+    out = []
+    for document, document_id in zip(documents, ids, strict=True):
+        index = offset + document.index
+        if index != document.index or document_id != document.id:
+            document = document.model_copy(update={"index": index, "id": document_id})
+        out.append(document)
+    return out
+
+
+def plan_stories(clustering: Clustering, per_part: int) -> list[list[tuple[int, Cluster]]]:
+    """Stories (position, cluster) in story order, cut into partitions of about ``per_part``
+    documents."""
+    parts: list[list[tuple[int, Cluster]]] = [[]]
+    size = 0
+    for pos, cluster in enumerate(clustering.clusters):
+        if size >= per_part:
+            parts.append([])
+            size = 0
+        parts[-1].append((pos, cluster))
+        size += len(cluster.documents)
+    return parts if parts[0] else []
+
+
+def origin_keys(documents: Sequence[Document]) -> dict[str, str]:
+    """The annotation key of each document (``path#n``); whole files only."""
+    return document_keys(documents)
+
+
+def analyse_part(
+    folder: str,
+    part: int,
+    stories: Sequence[tuple[int, Cluster]],
+    documents: Sequence[Document],
+    keys: dict[str, str],
+    aliases: AliasTable,
+):  # -> pyarrow.Table
+    """Analyse a story partition with :func:`parallax.core.report.analyse_story` and write its
+    part files; return its rows of the stories table (a pyarrow table)."""
+    import pyarrow as pa
+
+    from parallax.core.index.records import story_summary
+    from parallax.core.index.schema import arrow_schema
+    from parallax.core.index.store import write_parts
+
+    by_id = {d.id: d for d in documents}
+    work = []
+    for pos, cluster in stories:
+        members = [by_id[i] for i in cluster.documents]
+        story = analyse_story(cluster, members, aliases=aliases) if len(members) > 1 else None
+        work.append((pos, cluster, members, story, story_summary(pos, cluster, members, story)))
+    rows = write_parts(folder, part, work, keys)
+    return pa.Table.from_pylist(rows, schema=arrow_schema("stories"))
+
+
+def write_signatures(folder: str, part: int, ids: Sequence[str], signed: SignedPart) -> None:
+    """The signatures part of a read partition (``--update`` re-signs only new documents)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from parallax.core.index.schema import arrow_schema
+    from parallax.core.index.store import part_name
+
+    rows = signed.signatures.astype("<u4")
+    table = pa.table(
+        {
+            "id": pa.array(list(ids), pa.string()),
+            "copy_key": pa.array(signed.copy_keys, pa.uint64()),
+            "signature": pa.array([row.tobytes() for row in rows], pa.binary()),
+        },
+        schema=arrow_schema("signatures"),
+    )
+    pq.write_table(table, Path(folder) / part_name("signatures", part), compression="zstd")
+
+
+def file_records(files: Sequence[SourceFile], counts: dict[str, int]) -> list[dict[str, Any]]:
+    """Rows of the files table."""
+    return [
+        {"path": f.path, "size": f.size, "mtime_ns": f.mtime_ns, "documents": counts.get(f.path, 0)}
+        for f in files
+    ]
+
+
+def default_workers() -> int:
+    """One worker per CPU."""
+    return os.cpu_count() or 1

@@ -1,0 +1,373 @@
+"""The app on a corpus index: the Stories screen from the stories table, a story read when
+it is opened (Toolong's approach: an index in memory, everything else on demand).
+
+:class:`IndexSession` answers what the app and the review screen ask of a
+:class:`~parallax.tui.session.ReviewSession`; :class:`IndexStories` answers the Stories screen
+with queries on the stories table (pyarrow compute), so sorting and filtering a million-document
+corpus never reads a document.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from parallax.core.annotations.anchoring import Anchorer
+from parallax.core.annotations.book import AnnotationBook
+from parallax.core.cluster import Cluster, Clustering, ClusterSettings, ClusterStats
+from parallax.core.document import Document
+from parallax.core.entities import AliasTable
+from parallax.core.index.store import CorpusIndex
+from parallax.core.ingest import Corpus
+from parallax.core.report import Story
+from parallax.tui.story_source import StoryRow, Totals
+
+_KEEP = 64
+
+
+@dataclass
+class IndexSources:
+    """An index to open (what :class:`~parallax.tui.session.Sources` is for files)."""
+
+    path: str
+    aliases: AliasTable = field(default_factory=AliasTable)
+    corpus: None = None  # never a corpus handed over: the workspace lives beside the index
+
+    @property
+    def paths(self) -> list[str]:
+        """The index folder, as the only source path."""
+        return [self.path]
+
+    def first_path(self) -> Path:
+        """The workspace lives in the index folder."""
+        return Path(self.path)
+
+    def load_session(self, progress=None) -> IndexSession:
+        """Open the index (reads the stories table only)."""
+        return IndexSession(CorpusIndex(self.path), self.aliases)
+
+
+class _Lru(OrderedDict):
+    def __init__(self, size: int) -> None:
+        super().__init__()
+        self.size = size
+
+    def put(self, key, value) -> None:
+        self[key] = value
+        self.move_to_end(key)
+        while len(self) > self.size:
+            self.popitem(last=False)
+
+
+class IndexSession:
+    """A corpus index, read a story at a time."""
+
+    def __init__(self, index: CorpusIndex, aliases: AliasTable | None = None) -> None:
+        self.index = index
+        self.aliases = aliases or AliasTable()
+        stories = index.stories
+        self._ids: list[str] = stories["id"].to_pylist()
+        self.position = {story_id: pos for pos, story_id in enumerate(self._ids)}
+        self._sizes = stories["documents"].to_numpy()
+        self._counts = {name: stories[name].to_numpy() for name in ("high", "medium", "low")}
+        self._stories: _Lru = _Lru(_KEEP)
+        self._documents: _Lru = _Lru(_KEEP)
+        self._discrepancy_ids: _Lru = _Lru(4096)
+        self._lock = threading.Lock()
+        self.problems = list(index.manifest.get("problems", []))
+        self.documents = _Documents(self)
+        self.book: IndexBook | None = None
+        self._annotated_for: object = None
+        self._annotated_clusters: set[str | None] = set()
+
+    # --- what the Stories screen reads --------------------------------------------------------
+
+    def story_source(self) -> IndexStories:
+        """The Stories screen's data: queries on the stories table."""
+        return IndexStories(self)
+
+    # --- what the app and the review screen read ----------------------------------------------
+
+    @property
+    def clusters(self) -> list[Cluster]:
+        """Every story as a cluster (built on demand: avoid on large indexes)."""
+        return [self.cluster(i) for i in self._ids]
+
+    def cluster(self, cluster_id: str) -> Cluster:
+        """A cluster by id (its document ids from the stories table)."""
+        row = self._where(cluster_id)
+        return Cluster.model_construct(id=cluster_id, documents=tuple(row["document_ids"]))
+
+    def _where(self, cluster_id: str) -> dict[str, Any]:
+        pos = self.position[cluster_id]
+        return self.index.stories.slice(pos, 1).to_pylist()[0]
+
+    def documents_of(self, cluster_id: str) -> list[Document]:
+        """The documents of a story, read from the index on first use."""
+        with self._lock:
+            found = self._documents.get(cluster_id)
+        if found is None:
+            found = self.index.documents_of(cluster_id, self._where(cluster_id))
+            with self._lock:
+                self._documents.put(cluster_id, found)
+        return found
+
+    def is_analysed(self, cluster_id: str) -> bool:
+        """Always: the index holds every story's analysis."""
+        return True
+
+    def counts(self, cluster_id: str) -> dict[str, int]:
+        """Reported discrepancies per severity (from the stories table)."""
+        pos = self.position[cluster_id]
+        return {name: int(values[pos]) for name, values in self._counts.items()}
+
+    def discrepancy_ids(self, cluster_id: str) -> tuple[str, ...]:
+        """A story's discrepancy ids (one column of one row group). The Stories screen asks
+        for every row, to count reviewed ones: a story no annotation names is not read."""
+        if self._sizes[self.position[cluster_id]] < 2 or not self._maybe_annotated(cluster_id):
+            return ()
+        with self._lock:
+            found = self._discrepancy_ids.get(cluster_id)
+        if found is None:
+            found = tuple(self.index.discrepancy_ids(cluster_id, self._where(cluster_id)))
+            with self._lock:
+                self._discrepancy_ids.put(cluster_id, found)
+        return found
+
+    def _maybe_annotated(self, cluster_id: str) -> bool:
+        book = self.book
+        if book is None:
+            return True
+        state = (id(book.items), len(book.items))
+        if self._annotated_for != state:
+            clusters = {stored.annotation.target.cluster for stored in book.items.values()}
+            self._annotated_clusters = clusters
+            self._annotated_for = state
+        return cluster_id in self._annotated_clusters or None in self._annotated_clusters
+
+    def has_story(self, cluster_id: str) -> bool:
+        """True when the story is in memory."""
+        return cluster_id in self._stories
+
+    def story(self, cluster_id: str) -> Story:
+        """The analysed story, read from the index (the last few are kept)."""
+        with self._lock:
+            found = self._stories.get(cluster_id)
+        if found is None:
+            found = self.index.story(cluster_id, self._where(cluster_id))
+            with self._lock:
+                self._stories.put(cluster_id, found)
+        return found
+
+    def analyse_counts(self, workers: int | None = None) -> Iterator[list[str]]:
+        """Nothing to do: every count is in the index."""
+        yield from ()
+
+    # --- annotations and exports --------------------------------------------------------------
+
+    def annotation_book(self, workspace) -> IndexBook:
+        """The workspace's annotations, placed in the documents they refer to."""
+        self.book = IndexBook(workspace, self)
+        return self.book
+
+    def _annotated(self) -> list[str]:
+        """Stories that annotations refer to."""
+        if self.book is None:
+            return []
+        return [
+            a.target.cluster for a in self.book.annotations() if a.target.cluster in self.position
+        ]
+
+    @property
+    def corpus(self) -> Corpus:
+        """The documents of the annotated stories (what an export from the app covers)."""
+        documents = [
+            d for story in dict.fromkeys(self._annotated()) for d in self.documents_of(story)
+        ]
+        return Corpus(tuple(sorted(documents, key=lambda d: d.index)), ())
+
+    @property
+    def clustering(self) -> Clustering:
+        """The annotated stories as a clustering (for exports)."""
+        settings = ClusterSettings(**self.index.settings)
+        clusters = tuple(self.cluster(c) for c in dict.fromkeys(self._annotated()))
+        stats = ClusterStats(documents=0, candidate_pairs=0, verified_pairs=0, joined_pairs=0)
+        return Clustering(clusters=clusters, settings=settings, stats=stats)
+
+
+class _Documents(Mapping):
+    """Documents by id, read from the index when asked for."""
+
+    def __init__(self, session: IndexSession) -> None:
+        self.session = session
+        self.total = int(session.index.manifest.get("counts", {}).get("documents", 0))
+        self._cache: _Lru = _Lru(256)
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __iter__(self):
+        raise TypeError("an index's documents are read a story at a time")
+
+    def get(self, key, default=None):
+        found = self._cache.get(key)
+        if found is None:  # most often a document of a story just opened
+            with self.session._lock:
+                opened = [d for docs in self.session._documents.values() for d in docs]
+            found = next((d for d in opened if d.id == key), None)
+        if found is None:
+            found = self.session.index.document(id=key)
+            if found is None:
+                return default
+            self._cache.put(key, found)
+        return found
+
+    def __getitem__(self, key: str) -> Document:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+
+class _ByKey(Mapping):
+    """Documents by origin key (``path#n``), read from the index when asked for."""
+
+    def __init__(self, index: CorpusIndex) -> None:
+        self.index = index
+
+    def get(self, key, default=None):
+        if not key:
+            return default
+        found = self.index.document(key=key)
+        return default if found is None else found
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        raise TypeError("read a story at a time")
+
+    def __len__(self) -> int:
+        return 0
+
+
+class _Keys(Mapping):
+    """Origin key of a document id, from the index's document metadata."""
+
+    def __init__(self, index: CorpusIndex) -> None:
+        self.index = index
+
+    def get(self, key, default=None):
+        import pyarrow.compute as pc
+
+        meta = self.index.documents_meta()
+        at = pc.index(meta["id"], key).as_py()
+        return default if at < 0 else meta["origin_key"][at].as_py()
+
+    def __getitem__(self, key):
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self):
+        raise TypeError("read a story at a time")
+
+    def __len__(self) -> int:
+        return 0
+
+
+class IndexAnchorer(Anchorer):
+    """Places annotations in an index: by id, then by key (same file, same position); the
+    quote is searched in those documents, not in the whole corpus."""
+
+    def __init__(self, session: IndexSession) -> None:
+        self.documents = session.documents  # type: ignore[assignment]
+        self.by_key = _ByKey(session.index)  # type: ignore[assignment]
+        self.key_of = _Keys(session.index)  # type: ignore[assignment]
+        self.ordered = []
+
+
+class IndexBook(AnnotationBook):
+    """An annotation book whose documents are read from the index as needed."""
+
+    def __init__(self, workspace, session: IndexSession) -> None:
+        self.workspace = workspace
+        self.anchorer = IndexAnchorer(session)
+        self.documents = session.documents  # type: ignore[assignment]
+        self.items = {}
+        self.reload()
+
+
+class IndexStories:
+    """The Stories screen's queries on the stories table."""
+
+    def __init__(self, session: IndexSession) -> None:
+        self.session = session
+        self.table = session.index.stories
+
+    def order(self, *, hide_singletons: bool, filter_text: str, sort: str) -> list[str]:
+        import pyarrow.compute as pc
+
+        table = self.table
+        mask = None
+        if hide_singletons:
+            mask = pc.greater(table["documents"], 1)
+        for word in filter_text.split():
+            found = pc.match_substring(table["label"], word, ignore_case=True)
+            mask = found if mask is None else pc.and_(mask, found)
+        if mask is not None:
+            table = table.filter(mask)
+        single = pc.equal(table["documents"], 1)
+        if sort == "severity":
+            keys = [("single", "ascending"), ("high", "descending"), ("medium", "descending")]
+        elif sort == "date":
+            keys = [("undated", "ascending"), ("last_published", "descending")]
+        elif sort == "source":
+            keys = [("sources_folded", "ascending")]
+        elif sort == "title":
+            keys = [("title_folded", "ascending")]
+        else:
+            keys = [("documents", "descending")]
+        columns = {"pos": table["pos"], "single": single}
+        for name, _ in keys:
+            if name == "undated":
+                columns[name] = pc.is_null(table["last_published"])
+            elif name.endswith("_folded"):
+                columns[name] = pc.utf8_lower(table[name.removesuffix("_folded")])
+            elif name not in columns:
+                columns[name] = table[name]
+        import pyarrow as pa
+
+        view = pa.table(columns)
+        order = pc.sort_indices(view, sort_keys=[*keys, ("pos", "ascending")])
+        return pc.take(table["id"], order).to_pylist()
+
+    def row(self, story_id: str) -> StoryRow:
+        row = self.session._where(story_id)
+        counts = (
+            {"high": row["high"], "medium": row["medium"], "low": row["low"]}
+            if row["documents"] > 1
+            else None
+        )
+        return StoryRow(row["title"], row["documents"], row["sources"], row["span"], counts)
+
+    def totals(self) -> Totals:
+        import pyarrow.compute as pc
+
+        sizes = self.table["documents"]
+        stories = int(pc.sum(pc.greater(sizes, 1)).as_py() or 0)
+        return Totals(int(pc.sum(sizes).as_py() or 0), stories, self.table.num_rows - stories)
+
+    def problems(self) -> int:
+        return len(self.session.problems)
