@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synthetic import generate, pairwise_scores
+from synthetic import TEMPLATES, generate, pairwise_scores, template_events
 
 from parallax.core.cluster import (
     ClusterSettings,
@@ -183,6 +183,19 @@ def main() -> None:
         if args.sweep:
             sweep(documents, truth, settings)
         del documents, truth, labels
+    documents, truth = template_events()
+    print(
+        f"\nreports of different events written from {len(TEMPLATES)} templates: "
+        f"{len(documents)} documents of {len(set(truth))} events"
+    )
+    labels, ours = run_parallax(documents, settings)
+    report("Parallax", labels, truth, ours, len(documents))
+    unchecked = settings.model_copy(update={"subject_share": 0.0})
+    labels, ours = run_parallax(documents, unchecked)
+    report("without the subject check", labels, truth, ours, len(documents))
+    if not args.skip_datasketch:
+        labels, theirs = run_datasketch(documents, settings.threshold)
+        report("datasketch", labels, truth, theirs, len(documents))
     evaluation = load_eval()
     if evaluation is None:
         print("\nNewsEdits evaluation data not found: skipped")

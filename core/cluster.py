@@ -55,6 +55,7 @@ import numpy as np
 from pydantic import Field
 from rapidfuzz.distance import Indel
 
+from parallax.core.about import same_subject, subject_keys
 from parallax.core.document import Document, Frozen
 from parallax.core.tokens import hash_blobs, is_stopword, mix64, token_blob, token_string
 
@@ -96,6 +97,19 @@ class ClusterSettings(Frozen):
     )
     max_compare_tokens: int = Field(
         20_000, ge=100, description="Tokens of each document compared when verifying a pair."
+    )
+    subject_share: float = Field(
+        0.56,
+        ge=0.0,
+        le=1.0,
+        description="Least share of names and figures of their openings two versions keep "
+        "(parallax.core.about); similar wording about other events does not join.",
+    )
+    subject_terms: int = Field(
+        5, ge=1, description="Openings with fewer names and figures are not judged by them."
+    )
+    subject_unless: float = Field(
+        0.95, ge=0.0, le=1.0, description="Pairs this similar join whatever they are about."
     )
 
 
@@ -405,11 +419,13 @@ def verify_pairs(
     settings: ClusterSettings,
     groups: UnionFind,
     progress: Progress | None = None,
+    subjects: Sequence[np.ndarray] | None = None,
 ) -> tuple[np.ndarray, int]:
     """The verify step over candidate pairs (positions into ``token_strings`` and
     ``signatures``), in sorted order. Pairs whose signatures agree too little are dropped
     unread; pairs already in one set of ``groups`` are skipped (it changes nothing but the
-    time); the others are scored and joined when similar enough.
+    time); the others are scored and joined when similar enough and, given ``subjects``
+    (:func:`parallax.core.about.subject_keys`), about the same event.
 
     Returns the pairs that joined two sets and the number of pairs scored.
     """
@@ -422,11 +438,26 @@ def verify_pairs(
             score = similarity(
                 token_strings[i], token_strings[j], settings=settings, cutoff=settings.threshold
             )
-            if score >= settings.threshold and groups.union(i, j):
+            if (
+                score >= settings.threshold
+                and (subjects is None or _same_subject(subjects[i], subjects[j], score, settings))
+                and groups.union(i, j)
+            ):
                 joined.append((i, j))
         if progress is not None and (done % 20_000 == 0 or done == len(pairs)):
             progress("verifying", done, len(pairs))
     return np.array(joined, dtype=np.int64).reshape(-1, 2), verified
+
+
+def _same_subject(a: np.ndarray, b: np.ndarray, score: float, settings: ClusterSettings) -> bool:
+    return same_subject(
+        a,
+        b,
+        score,
+        least_terms=settings.subject_terms,
+        least_share=settings.subject_share,
+        unless_similar=settings.subject_unless,
+    )
 
 
 def cluster_signed(
@@ -435,8 +466,10 @@ def cluster_signed(
     *,
     settings: ClusterSettings,
     progress: Progress | None = None,
+    subjects: Sequence[np.ndarray] | None = None,
 ) -> tuple[list[list[int]], ClusterStats]:
-    """Shuffle, verify and union-find over signed documents (the output of :func:`sign`)."""
+    """Shuffle, verify and union-find over signed documents (the output of :func:`sign` and
+    :func:`parallax.core.about.subject_keys`)."""
     count = len(token_strings)
     positions = np.arange(count, dtype=np.int64)
     groups = UnionFind(count)
@@ -446,7 +479,9 @@ def cluster_signed(
     pairs = candidate_pairs(band_keys(signatures, settings), signed_mask(signatures), settings)
     if progress is not None:
         progress("grouping", 1, 1)
-    joined, verified = verify_pairs(pairs, token_strings, signatures, settings, groups, progress)
+    joined, verified = verify_pairs(
+        pairs, token_strings, signatures, settings, groups, progress, subjects
+    )
     stats = ClusterStats(
         documents=count,
         candidate_pairs=len(pairs),
@@ -465,7 +500,13 @@ def cluster_texts(
     """Cluster texts; return groups of positions (each sorted, groups by first member)."""
     settings = settings or ClusterSettings()
     token_strings, signatures = sign(texts, settings, progress)
-    return cluster_signed(token_strings, signatures, settings=settings, progress=progress)
+    return cluster_signed(
+        token_strings,
+        signatures,
+        settings=settings,
+        progress=progress,
+        subjects=subject_keys(texts),
+    )
 
 
 def cluster_documents(

@@ -299,3 +299,56 @@ def test_progress_bar_on_a_terminal_stderr(demo_path):
     assert process.returncode == 0
     assert json.loads(out)["schema"] == "parallax.clusters/1"  # stdout stays clean JSON
     assert b"Signing documents" in shown or b"Reading" in shown
+
+
+# --- reports of different events written from one template (issue 9) ----------------------------
+
+QUAKE = (
+    "A magnitude {m} earthquake struck {place} on {day}, the {agency} said. The quake hit at a "
+    "depth of {depth} km, about {far} km from {city}. There were no immediate reports of damage "
+    "or casualties, {official} told {outlet}. The region sits on a fault line where earthquakes "
+    "are common. Residents felt strong shaking for about {seconds} seconds, and some buildings "
+    "swayed in {city}."
+)
+FIRST = dict(
+    m="6.1",
+    place="off the coast of Hokkaido",
+    day="Monday",
+    agency="Meteorological Agency",
+    depth=10,
+    far=80,
+    city="Sapporo",
+    official="Mayor Aiko Sato",
+    outlet="Kyodo",
+    seconds=30,
+)
+OTHER = dict(
+    m="5.4",
+    place="near Valparaiso",
+    day="Thursday",
+    agency="Geological Survey",
+    depth=35,
+    far=40,
+    city="Santiago",
+    official="Governor Jorge Ruiz",
+    outlet="Reuters",
+    seconds=20,
+)
+
+
+def test_reports_of_different_events_from_one_template_are_different_stories():
+    texts = [QUAKE.format(**FIRST), QUAKE.format(**OTHER)]
+    groups, _ = cluster_texts(texts)
+    assert groups == [[0], [1]]
+    # the words alone would join them: the check on what they are about separates them
+    unchecked = ClusterSettings(subject_share=0.0)
+    assert cluster_texts(texts, settings=unchecked)[0] == [[0, 1]]
+
+
+def test_versions_that_disagree_on_one_name_still_cluster():
+    versions = [
+        QUAKE.format(**FIRST),
+        QUAKE.format(**{**FIRST, "official": "Mayor Ken Mori"}),
+        QUAKE.format(**{**FIRST, "m": "6.3"}),
+    ]
+    assert cluster_texts(versions)[0] == [[0, 1, 2]]

@@ -158,10 +158,11 @@ def _verify_block(
     candidates = unique_pairs(np.concatenate([p[0] for p in pieces]))
     copies = unique_pairs(np.concatenate([p[1] for p in pieces]))
     if a == b:
-        tokens, signatures = first.tokens, first.signatures
+        tokens, signatures, subjects = first.tokens, first.signatures, first.subjects
     else:
         tokens = first.tokens + second.tokens
         signatures = np.concatenate([first.signatures, second.signatures])
+        subjects = first.subjects + second.subjects
 
     def local(pairs: np.ndarray) -> np.ndarray:
         out = pairs - offsets[a]
@@ -179,7 +180,9 @@ def _verify_block(
 
     groups = UnionFind(len(tokens))
     copied = join_copies(local(copies), tokens, groups)
-    joined, verified = verify_pairs(local(candidates), tokens, signatures, settings, groups)
+    joined, verified = verify_pairs(
+        local(candidates), tokens, signatures, settings, groups, subjects=subjects
+    )
     return back(copied), back(joined), len(candidates), verified
 
 

@@ -74,6 +74,7 @@ def row_records(story: Story) -> list[dict[str, Any]]:
             "kind": row.kind,
             "section": row.section,
             "cells": [cell.model_dump() for cell in row.cells],
+            "moved": list(row.moved),
         }
         for row in story.alignment.rows
     ]
@@ -106,6 +107,7 @@ def story_from_records(
                 kind=r["kind"],
                 section=r["section"],
                 cells=tuple(Cell(**c) for c in r["cells"]),
+                moved=tuple(r.get("moved") or ()),
             )
             for r in sorted(rows, key=lambda r: r["index"])
         ),

@@ -29,7 +29,8 @@ VERSION = 1
 MANIFEST = "manifest.json"
 
 _READING = (
-    "struct<document: string, text: string, start: int64, end: int64, field: string, anchor: int64>"
+    "struct<document: string, text: string, start: int64, end: int64, field: string, "
+    "anchor: int64, row: int64>"
 )
 _GROUP = "struct<text: string, documents: list<string>, minority: bool>"
 _CELL = "struct<document: string, segments: list<int32>, start: int64, end: int64>"
@@ -83,6 +84,7 @@ TABLES: dict[str, list[tuple[str, str, bool, str]]] = {
         ("kind", "string", False, "title, source, published, section or claim"),
         ("section", "int32", True, "For a heading row, its section number"),
         ("cells", f"list<{_CELL}>", False, "One cell per document: segments and span, or a gap"),
+        ("moved", "list<string>", False, "Documents whose claim here is out of their own order"),
     ],
     "discrepancies": [
         ("story", "string", False, "Story id"),

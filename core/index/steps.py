@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.core.about import subject_keys
 from parallax.core.annotations.anchoring import document_keys
 from parallax.core.cluster import (
     Cluster,
@@ -127,6 +128,7 @@ class SignedPart:
     ids: list[str]  # as read; may be renamed if a copy was read in another partition
     tokens: list[str]
     signatures: np.ndarray
+    subjects: list[np.ndarray]
     copy_keys: np.ndarray
     problems: list[Problem]
     files: dict[str, int]  # documents read per file
@@ -146,7 +148,8 @@ def sign_documents(
     progress: Progress | None = None,
 ) -> SignedPart:
     """Sign documents with :func:`parallax.core.cluster.sign` (what clustering signs)."""
-    tokens, signatures = sign([matching_text(d) for d in documents], settings, progress)
+    texts = [matching_text(d) for d in documents]
+    tokens, signatures = sign(texts, settings, progress)
     files: dict[str, int] = {}
     for document in documents:
         files[document.origin.path] = files.get(document.origin.path, 0) + 1
@@ -156,6 +159,7 @@ def sign_documents(
         ids=[d.id for d in documents],
         tokens=tokens,
         signatures=signatures,
+        subjects=subject_keys(texts),
         copy_keys=copy_keys(tokens),
         problems=problems or [],
         files=files,

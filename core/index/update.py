@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from parallax.core.about import subject_keys
 from parallax.core.cluster import (
     Clustering,
     ClusterSettings,
@@ -191,14 +192,18 @@ def update_index(
     local = {int(g): k for k, g in enumerate(involved.tolist())}
     texts_needed = [int(g) for g in involved.tolist() if g < count_old]
     tokens = [""] * len(involved)
+    subjects = [np.empty(0, dtype=np.uint64)] * len(involved)
     if texts_needed:
         bodies = _documents_by_id(index, [kept_ids[g] for g in texts_needed])
-        old_tokens, _ = sign([matching_text(bodies[kept_ids[g]]) for g in texts_needed], settings)
-        for g, t in zip(texts_needed, old_tokens, strict=True):
+        old_texts = [matching_text(bodies[kept_ids[g]]) for g in texts_needed]
+        old_tokens, _ = sign(old_texts, settings)
+        for g, t, s in zip(texts_needed, old_tokens, subject_keys(old_texts), strict=True):
             tokens[local[g]] = t
+            subjects[local[g]] = s
     for k in range(count_new):
         if count_old + k in local:
             tokens[local[count_old + k]] = signed_new.tokens[k]
+            subjects[local[count_old + k]] = signed_new.subjects[k]
     groups = UnionFind(len(involved))
     unit_first: dict[int, int] = {}
     for g in involved.tolist():
@@ -211,7 +216,7 @@ def update_index(
 
     copied = join_copies(to_local(copies), tokens, groups)
     joined, verified = verify_pairs(
-        to_local(candidates), tokens, signatures[involved], settings, groups, progress
+        to_local(candidates), tokens, signatures[involved], settings, groups, progress, subjects
     )
     final = UnionFind(total)
     for k in range(total):
