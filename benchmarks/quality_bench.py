@@ -43,7 +43,9 @@ from parallax.core.cluster import Cluster
 from parallax.core.data import demo_corpus_path
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.document import Document, document_id
+from parallax.core.dates import date_spans
 from parallax.core.ingest import load
+from parallax.core.text import CITATION_RUN
 from parallax.core.report import analyse_story
 
 HERE = Path(__file__).resolve().parent
@@ -314,8 +316,16 @@ def _edits(
     it sat in the old one)."""
     out = []
 
+    # A figure edit must change a figure, not a date's day or a citation marker.
+    reserved = [(s, e) for _, s, e in date_spans(body)]
+    reserved += [(m.start(), m.end()) for m in CITATION_RUN.finditer(body)]
+
     def replace(pattern: re.Pattern[str], edit: Edit, make) -> None:
-        matches = list(pattern.finditer(body))
+        matches = [
+            m
+            for m in pattern.finditer(body)
+            if edit.kind != "number" or not any(s < m.end() and m.start() < e for s, e in reserved)
+        ]
         if not matches:
             return
         match = rng.choice(matches)

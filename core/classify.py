@@ -61,7 +61,7 @@ from parallax.core.facts import (
     qualifier_words,
 )
 from parallax.core.quantities import find_quantities
-from parallax.core.text import CITATION_RUN, PRONOUNS, without_citations
+from parallax.core.text import CITATION_RUN, PRONOUNS, fold, without_citations
 
 if TYPE_CHECKING:
     from parallax.core.discrepancy import Kind, Severity, Tier
@@ -294,9 +294,12 @@ def _equivalence_kind(texts: list[str]) -> Kind:
 # --- 4. facts --------------------------------------------------------------------------------
 
 
+_POSSESSIVE = re.compile(r"['’]s?$")
+
+
 def _name_relation(first: set[str], second: set[str]) -> str:
-    """How two sets of differing names relate: ``forms`` (short and long forms of the same
-    names), ``spelling`` (near spellings) or ``different``."""
+    """How two sets of differing names (as written) relate: ``forms`` (short and long forms of
+    the same names), ``spelling`` (near spellings) or ``different``."""
     a = {fold_name(n) for n in first}
     b = {fold_name(n) for n in second}
     if not a or not b:
@@ -311,9 +314,20 @@ def _name_relation(first: set[str], second: set[str]) -> str:
         any(same_entity(y, x) for x in a) for y in b
     ):
         return "forms"
-    if all(any(Indel.normalized_similarity(x, y) >= 0.8 for y in b) for x in a):
+    words_a = {fold(n) for n in first}
+    words_b = {fold(n) for n in second}
+    if all(any(_spelled_alike(x, y) for y in words_b) for x in words_a):
         return "spelling"
     return "different"
+
+
+def _spelled_alike(first: str, second: str) -> bool:
+    """Two names written alike word by word ("Abouyacoub"/"Abouyaaqoub"); a word replaced in
+    a long name ("... Response Team" / "... Review Team") makes another entity."""
+    one, two = first.split(), second.split()
+    if len(one) != len(two):
+        return len(one) == len(two) == 1 and Indel.normalized_similarity(first, second) >= 0.8
+    return all(Indel.normalized_similarity(x, y) >= 0.75 for x, y in zip(one, two, strict=True))
 
 
 def _numbers_differ(first: Counter[Hashable], second: Counter[Hashable]) -> bool:
@@ -409,11 +423,16 @@ def _fact_change(
     finding_kind: Kind = label  # type: ignore[assignment]
     if kind == "name":
         shared = set.intersection(*(set(keys[v]) for v in having))
+        written = {
+            v: {
+                _POSSESSIVE.sub("", context.documents[v].body[f.start : f.end])
+                for f in facts[v]
+                if f.kind == "name" and f.key not in shared
+            }
+            for v in having
+        }
         relations = {
-            _name_relation(
-                {str(k) for k in keys[a] if k not in shared},
-                {str(k) for k in keys[b] if k not in shared},
-            )
+            _name_relation(written[a], written[b])
             for i, a in enumerate(having)
             for b in having[i + 1 :]
             if keys[a] != keys[b]
