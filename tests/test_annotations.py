@@ -11,6 +11,7 @@ import pytest
 
 from parallax.core.annotations import (
     Anchorer,
+    Annotation,
     ReadOnlyWorkspace,
     Workspace,
     WorkspaceError,
@@ -18,7 +19,9 @@ from parallax.core.annotations import (
     reanchor,
 )
 from parallax.core.annotations import store as store_module
+from parallax.core.annotations.anchoring import file_key
 from parallax.core.annotations.book import AnnotationBook, default_workspace
+from parallax.core.annotations.models import now
 from parallax.core.document import Document, Origin
 from parallax.core.ingest import load
 
@@ -188,41 +191,60 @@ def test_default_workspace_location(tmp_path, demo_path):
     assert demo_path.parent not in demo.parents  # never inside the installed package
 
 
-# --- anchoring -------------------------------------------------------------------------------
+# --- anchoring ---------------------------------------------------------------------------------
+
+
+def annotated(target, *, orphaned: bool = False) -> Annotation:
+    moment = now()
+    return Annotation(
+        id="a1",
+        target=target,
+        reviewer="ana",
+        created=moment,
+        modified=moment,
+        orphaned=orphaned,
+    )
+
+
+def place(target, documents):
+    """Where an annotation on ``target`` goes in ``documents`` (``None`` when orphaned)."""
+    return Anchorer(documents).anchor(annotated(target), f"{file_key('a.txt')}#1")
 
 
 def test_unchanged_source_keeps_the_target():
     document = doc(BODY)
     target = make_target(document, 24, 37)
-    placed = Anchorer([document]).anchor(target, "a.txt#1")
-    assert placed.placement == "unchanged" and placed.target == target
+    placed = place(target, [document])
+    assert placed.placement == "unchanged" and placed.annotation.target == target
 
 
 def test_text_moved_by_an_edit_is_found_exactly():
     old = doc(BODY)
     target = make_target(old, 24, 37)
     new = doc("Breaking: " + BODY.replace("decided", "resolved"))
-    placed = Anchorer([new]).anchor(target, "a.txt#1")
-    assert placed.placement == "exact"
-    assert new.body[placed.target.start : placed.target.end] == "Sanna Takashi"
-    assert placed.target.document == new.id and placed.target.content_hash == new.content_hash
+    placed = place(target, [new])
+    assert placed.placement == "moved"
+    moved = placed.annotation.target
+    assert new.body[moved.start : moved.end] == "Sanna Takashi"
+    assert moved.document == new.id and moved.content_hash == new.content_hash
 
 
 def test_edited_quote_is_found_approximately():
     old = doc(BODY)
-    target = make_target(old, 0, 36)  # "Japanese Prime Minister Sanna Takashi"
+    target = make_target(old, 0, 36)  # "Japanese Prime Minister Sanna Takash"
     new = doc(BODY.replace("Sanna Takashi", "Sanae Takaichi"))
-    placed = Anchorer([new]).anchor(target, "a.txt#1")
-    assert placed.placement == "fuzzy"
-    assert new.body[placed.target.start : placed.target.end].startswith("Japanese Prime")
+    placed = place(target, [new])
+    assert placed.placement == "moved"
+    moved = placed.annotation.target
+    assert new.body[moved.start : moved.end].startswith("Japanese Prime")
 
 
 def test_removed_text_is_orphaned_never_dropped():
     old = doc(BODY)
-    annotation_target = make_target(old, 24, 37)
     new = doc("Something else entirely was written here instead, about fisheries.")
-    placed = Anchorer([new]).anchor(annotation_target, "a.txt#1")
-    assert placed.placement == "orphaned" and placed.target is None
+    placed = place(make_target(old, 24, 37), [new])
+    assert placed.placement == "orphaned" and placed.annotation.orphaned
+    assert placed.annotation.target == make_target(old, 24, 37)  # what it was on is kept
 
 
 def test_best_occurrence_is_chosen_by_context():
@@ -230,8 +252,8 @@ def test_best_occurrence_is_chosen_by_context():
     old = doc(body)
     target = make_target(old, body.index("rate fell"), body.index("rate fell") + 4)
     new = doc("Intro. " + body)
-    placed = Anchorer([new]).anchor(target, "a.txt#1")
-    assert new.body[placed.target.end : placed.target.end + 5] == " fell"
+    moved = place(target, [new]).annotation.target
+    assert new.body[moved.end : moved.end + 5] == " fell"
 
 
 def test_book_reanchors_records_moves_and_keeps_orphans(tmp_path):
@@ -269,7 +291,13 @@ def test_book_reanchors_records_moves_and_keeps_orphans(tmp_path):
 def test_reanchor_keeps_the_annotation_identity():
     old = doc(BODY)
     with Workspace.in_memory() as workspace:
-        annotation = workspace.create(make_target(old, 24, 37), key=None, reviewer="ana")
+        annotation = workspace.create(make_target(old, 24, 37), key="a.txt#1", reviewer="ana")
     new = doc("Now: " + BODY)
-    moved = reanchor(annotation, Anchorer([new]), None)
+    anchorer = Anchorer([new])
+    moved = reanchor(annotation, anchorer, anchorer.key(new.id))
     assert moved.id == annotation.id and moved.target.start == 29
+    assert (moved.reviewer, moved.created, moved.modified) == (
+        annotation.reviewer,
+        annotation.created,
+        annotation.modified,
+    )

@@ -194,7 +194,7 @@ async def test_refresh_shows_another_reviewers_work_and_orphans_are_listed(tmp_p
             )
             orphan = make_target(document, 0, 5)
             other.create(
-                orphan.model_copy(update={"exact": "text nowhere to be found", "document": "x"}),
+                orphan.model_copy(update={"exact": "text nowhere to be found"}),
                 key=None,
                 reviewer="bob",
                 tags=["lost"],

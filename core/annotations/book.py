@@ -1,27 +1,53 @@
 """The annotations of one workspace, placed in one corpus: what the app and the export use.
 
-Opening a book re-anchors every annotation against the current sources and records any move in
-the workspace (as the reviewer ``parallax``); annotations that cannot be placed stay, marked
-orphaned. Opening a story re-links annotations whose discrepancy id changed (the story was
-re-analysed after an edit) to the discrepancy now covering the same text.
+Opening a book brings the workspace's record of each loaded file up to date (which document
+replaced which, :func:`~parallax.core.annotations.anchoring.trace_lineage`), then places every
+annotation of a loaded document in its own document
+(:class:`~parallax.core.annotations.anchoring.Anchorer`) and records each move in the history (as
+``parallax``, keeping who made the annotation and when). Annotations of documents that are not
+loaded are neither shown nor touched. Those that cannot be placed stay, marked orphaned.
+
+Whenever a story is analysed, :meth:`AnnotationBook.relink` matches each annotation made on a
+discrepancy of the story with the discrepancy that now has its readings (ids are not trusted to
+survive a new analysis); one whose discrepancy is gone is orphaned, never moved elsewhere.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_dir
 
-from parallax.core.annotations.anchoring import Anchorer, reanchor
-from parallax.core.annotations.models import Annotation, Status, Target, make_target
-from parallax.core.annotations.store import Stored, Workspace, WorkspaceError
+from parallax.core.annotations.anchoring import (
+    Anchorer,
+    KnownDocument,
+    known_from,
+    split_key,
+    trace_lineage,
+)
+from parallax.core.annotations.models import (
+    Annotation,
+    Quote,
+    Status,
+    Target,
+    discrepancy_target,
+)
+from parallax.core.annotations.store import (
+    SYSTEM,
+    ImportReport,
+    Placed,
+    Stored,
+    Workspace,
+    WorkspaceError,
+)
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.document import Document
 from parallax.core.report import Story
 
-SYSTEM = "parallax"
+__all__ = ["SYSTEM", "AnnotationBook", "Relinked", "default_workspace", "match_discrepancy"]
 
 
 def default_workspace(first_source: Path, *, demo: Path | None = None) -> Path:
@@ -34,14 +60,31 @@ def default_workspace(first_source: Path, *, demo: Path | None = None) -> Path:
     return folder / ".parallax" / "review.sqlite"
 
 
+@dataclass(frozen=True)
+class Relinked:
+    """What relinking one story did."""
+
+    kept: int = 0
+    moved: int = 0
+    orphaned: int = 0
+
+
 class AnnotationBook:
     """Annotations placed in a corpus, and the actions a reviewer takes on them."""
 
     def __init__(self, workspace: Workspace, documents: Sequence[Document]) -> None:
         self.workspace = workspace
-        self.anchorer = Anchorer(documents)
         self.documents = {d.id: d for d in documents}
+        self._ordered = list(documents)
+        self._lock = threading.RLock()
         self.items: dict[str, Stored] = {}
+        #: The document each annotation is in now (for the story it belongs to).
+        self.homes: dict[str, str] = {}
+        #: How many annotations are on documents that are not loaded (left as they are).
+        self.elsewhere = 0
+        #: The last error met while recording placements (they stay in memory meanwhile).
+        self.problem: str | None = None
+        self.anchorer = Anchorer(documents, base=workspace.base)
         self.reload()
 
     @property
@@ -51,36 +94,77 @@ class AnnotationBook:
 
     def reload(self) -> None:
         """Read every annotation again (another reviewer may have written) and place it."""
-        items: dict[str, Stored] = {}
-        for stored in self.workspace.all():
-            placed = reanchor(stored.annotation, self.anchorer, stored.key)
-            key = self.anchorer.key(placed.target.document) if not placed.orphaned else stored.key
-            if placed != stored.annotation and not self.readonly:
-                # If the write fails, the placement stays in memory and is recomputed next time.
-                with contextlib.suppress(WorkspaceError):
-                    placed = self.workspace.update(
-                        placed.id,
-                        reviewer=SYSTEM,
-                        target=placed.target,
-                        key=key,
-                        orphaned=placed.orphaned,
-                        action="reanchor",
+        with self._lock:
+            anchorer = Anchorer(self._ordered, base=self.workspace.base)
+            loaded = anchorer.loaded_files()
+            try:
+                records = self.workspace.sync_documents(
+                    loaded, lambda known: trace_lineage(known, loaded)
+                )
+            except WorkspaceError:
+                if self.workspace.problem:  # damaged: nothing more can be read
+                    raise
+                # Locked for too long: work it out in memory; it is written next time.
+                records = self.workspace.sync_documents(
+                    loaded, lambda known: trace_lineage(known, loaded), write=False
+                )
+            anchorer.remember(records)
+            items: dict[str, Stored] = {}
+            homes: dict[str, str] = {}
+            moves: list[Placed] = []
+            elsewhere = 0
+            for stored in self.workspace.all():
+                placed = anchorer.anchor(stored.annotation, stored.key)
+                if placed.placement == "elsewhere":
+                    elsewhere += 1
+                    continue
+                annotation = placed.annotation
+                key = stored.key
+                if placed.home is not None and annotation.target.document == placed.home:
+                    key = anchorer.key(placed.home) or key
+                if annotation != stored.annotation:
+                    moves.append(
+                        Placed(
+                            annotation.id,
+                            stored.annotation.target,
+                            annotation.target,
+                            key,
+                            annotation.orphaned,
+                        )
                     )
-            items[placed.id] = Stored(placed, key)
-        self.items = items
+                items[annotation.id] = Stored(annotation, key)
+                if placed.home is not None:
+                    homes[annotation.id] = placed.home
+            self.anchorer = anchorer
+            self.items, self.homes, self.elsewhere = items, homes, elsewhere
+            self._write(moves, "reanchor")
+
+    def _write(self, moves: list[Placed], action: str) -> None:
+        """Record placements; read-only (or when writing fails) they stay in memory only and
+        are worked out again next time."""
+        if not moves or self.readonly:
+            return
+        try:
+            self.workspace.place(moves, action=action)
+        except WorkspaceError as error:
+            self.problem = str(error)
 
     # --- questions --------------------------------------------------------------------------
 
     def annotations(self) -> list[Annotation]:
-        """Every annotation, oldest first."""
-        return sorted((s.annotation for s in self.items.values()), key=lambda a: a.created)
+        """Every annotation of the loaded documents, oldest first."""
+        with self._lock:
+            values = list(self.items.values())
+        return sorted((s.annotation for s in values), key=lambda a: a.created)
 
     def stored(self) -> list[Stored]:
-        """Every annotation with its document key."""
-        return list(self.items.values())
+        """Every annotation of the loaded documents with its document key, oldest first."""
+        with self._lock:
+            values = list(self.items.values())
+        return sorted(values, key=lambda s: s.annotation.created)
 
     def orphans(self) -> list[Annotation]:
-        """Annotations whose text is not in the current sources."""
+        """Annotations whose text or discrepancy is not in the current sources."""
         return [a for a in self.annotations() if a.orphaned]
 
     def on_discrepancy(self, discrepancy_id: str) -> list[Annotation]:
@@ -114,24 +198,41 @@ class AnnotationBook:
         }
         return len(done)
 
+    def annotated_documents(self) -> set[str]:
+        """The loaded documents that annotations on discrepancies are in (their stories need
+        relinking once analysed)."""
+        with self._lock:
+            return {
+                self.homes[i]
+                for i, s in self.items.items()
+                if s.annotation.target.discrepancy and i in self.homes
+            }
+
     # --- actions ------------------------------------------------------------------------------
 
     def target_for(
         self, discrepancy: Discrepancy, cluster: str, prefer: str | None = None
     ) -> Target:
-        """A target for a discrepancy: the reading of ``prefer`` (a document id) if it says
-        something, else the first reading that does."""
-        readings = [r for r in discrepancy.readings if r.start is not None and r.end is not None]
-        reading = next((r for r in readings if r.document == prefer), readings[0])
-        document = self.documents[reading.document]
-        return make_target(
-            document,
-            reading.start or 0,
-            reading.end or 0,
-            field=reading.field,
-            discrepancy=discrepancy.id,
-            cluster=cluster,
-        )
+        """A target for a discrepancy: every reading, and as its span the reading of ``prefer``
+        (a document id) if it says something, else the first reading that does."""
+        return discrepancy_target(discrepancy, self.documents, cluster=cluster, prefer=prefer)
+
+    def _records_for(self, target: Target) -> list[KnownDocument]:
+        """What the workspace must remember so that the target's documents can be followed
+        through edits: every document of their files (once), the annotated ones with text."""
+        anchorer = self.anchorer
+        wanted = {q.document for q in target.quotes()} | {target.document}
+        records: list[KnownDocument] = []
+        for file, entries in anchorer.loaded_files().items():
+            ids = {d.id for _, d in entries}
+            if not ids & wanted:
+                continue
+            known = any(f == file for f, _ in anchorer.known)
+            for ordinal, document in entries:
+                annotated = document.id in wanted
+                if annotated or not known:
+                    records.append(known_from(document, file, ordinal, body=annotated))
+        return records
 
     def annotate(
         self,
@@ -144,21 +245,35 @@ class AnnotationBook:
         existing: Annotation | None = None,
     ) -> Annotation:
         """Create or change an annotation; committed before this returns."""
-        if existing is None:
-            annotation = self.workspace.create(
-                target,
-                key=self.anchorer.key(target.document),
-                reviewer=reviewer,
-                tags=tags or (),
-                note=note or "",
-                status=status or "open",
-            )
-        else:
-            annotation = self.workspace.update(
-                existing.id, reviewer=reviewer, tags=tags, note=note, status=status
-            )
-        self.items[annotation.id] = Stored(annotation, self.anchorer.key(target.document))
-        return annotation
+        with self._lock:
+            if existing is None:
+                records = self._records_for(target)
+                annotation = self.workspace.create(
+                    target,
+                    key=self.anchorer.key(target.document),
+                    reviewer=reviewer,
+                    tags=tags or (),
+                    note=note or "",
+                    status=status or "open",
+                    documents=records,
+                )
+                self.anchorer.remember(records)
+                key = self.anchorer.key(target.document)
+            else:
+                annotation = self.workspace.update(
+                    existing.id, reviewer=reviewer, tags=tags, note=note, status=status
+                )
+                previous = self.items.get(existing.id)
+                key = previous.key if previous is not None else None
+                if annotation.target != existing.target:
+                    # Another process placed it meanwhile: show it as placed in our sources.
+                    placed = self.anchorer.anchor(annotation, key)
+                    annotation = placed.annotation
+            self.items[annotation.id] = Stored(annotation, key)
+            home = self.homes.get(annotation.id) or annotation.target.document
+            if home in self.documents:
+                self.homes[annotation.id] = home
+            return annotation
 
     def undo(self, reviewer: str) -> Annotation | None:
         """Undo the reviewer's last change (across restarts)."""
@@ -172,50 +287,135 @@ class AnnotationBook:
         self.reload()
         return changed
 
-    def relink(self, story: Story) -> int:
-        """Point annotations whose discrepancy vanished at the discrepancy now covering their
-        text in this story; return how many moved."""
-        known = {d.id for d in story.discrepancies}
-        members = set(story.documents)
-        moved = 0
-        for stored in list(self.items.values()):
-            annotation = stored.annotation
-            target = annotation.target
-            if (
-                annotation.orphaned
-                or not target.discrepancy
-                or target.discrepancy in known
-                or target.document not in members
-            ):
-                continue
-            replacement = _covering(story.discrepancies, target)
-            if replacement is None:
-                continue
-            relinked = target.model_copy(
-                update={"discrepancy": replacement.id, "cluster": story.id}
+    def relink(self, story: Story) -> Relinked:
+        """Match every annotation made on a discrepancy of this story with the discrepancy that
+        has its readings now; one that matches none is orphaned. Writes what changed."""
+        with self._lock:
+            members = set(story.documents)
+            current = {d.id: d for d in story.discrepancies}
+            kept = moved = orphaned = 0
+            changes: list[Placed] = []
+            for annotation_id, stored in list(self.items.items()):
+                annotation = stored.annotation
+                target = annotation.target
+                if not target.discrepancy or self.homes.get(annotation_id) not in members:
+                    continue
+                match = match_discrepancy(target, story.discrepancies, current)
+                if match is None:
+                    new_target, lost = target, True
+                    orphaned += 1
+                else:
+                    prefer = self.homes.get(annotation_id)
+                    new_target = discrepancy_target(
+                        match, self.documents, cluster=story.id, prefer=prefer
+                    )
+                    lost = False
+                    if match.id == target.discrepancy:
+                        kept += 1
+                    else:
+                        moved += 1
+                if new_target == target and lost == annotation.orphaned:
+                    continue
+                placed = annotation.model_copy(update={"target": new_target, "orphaned": lost})
+                key = self.anchorer.key(new_target.document) or stored.key
+                self.items[annotation_id] = Stored(placed, key)
+                if new_target.document in self.documents:
+                    self.homes[annotation_id] = new_target.document
+                changes.append(Placed(annotation_id, target, new_target, key, lost))
+            self._write(changes, "relink")
+            return Relinked(kept, moved, orphaned)
+
+    def merge(
+        self, incoming: Iterable[tuple[Annotation, str | None]], reviewer: str
+    ) -> ImportReport:
+        """Import annotations (from an export): each is placed in its own document among the
+        loaded ones; one whose document is not loaded is kept as it is."""
+        with self._lock:
+            placed: list[tuple[Annotation, str | None]] = []
+            records: list[KnownDocument] = []
+            elsewhere = 0
+            for annotation, key in incoming:
+                result = self.anchorer.anchor(annotation, key)
+                if result.placement == "elsewhere":
+                    elsewhere += 1
+                    placed.append((annotation, key))
+                    continue
+                moved = result.annotation
+                if result.home is not None and moved.target.document == result.home:
+                    key = self.anchorer.key(result.home) or key
+                    records += self._records_for(moved.target)
+                placed.append((moved, key))
+            report = self.workspace.merge(placed, reviewer, documents=_unique(records))
+            self.reload()
+            return ImportReport(
+                report.added, report.updated, report.unchanged, report.unanchored, elsewhere
             )
-            if self.readonly:
-                self.items[annotation.id] = Stored(
-                    annotation.model_copy(update={"target": relinked}), stored.key
-                )
-            else:
-                updated = self.workspace.update(
-                    annotation.id, reviewer=SYSTEM, target=relinked, action="relink"
-                )
-                self.items[annotation.id] = Stored(updated, stored.key)
-            moved += 1
-        return moved
 
 
-def _covering(discrepancies: Sequence[Discrepancy], target: Target) -> Discrepancy | None:
-    best: tuple[int, Discrepancy] | None = None
+def _unique(records: Iterable[KnownDocument]) -> list[KnownDocument]:
+    seen: dict[tuple[str, str], KnownDocument] = {}
+    for record in records:
+        before = seen.get((record.file, record.id))
+        if before is None or (before.body is None and record.body is not None):
+            seen[(record.file, record.id)] = record
+    return list(seen.values())
+
+
+# --- matching a discrepancy again ------------------------------------------------------------
+
+
+def _agreement(quotes: Sequence[Quote], discrepancy: Discrepancy) -> tuple[float, float]:
+    """How much of the annotation's readings the discrepancy's readings cover: the sum over
+    readings of the share of the shorter span covered, and the sum of overlaps (Jaccard)."""
+    covered = jaccard = 0.0
+    for quote in quotes:
+        reading = discrepancy.reading_for(quote.document)
+        if (
+            reading is None
+            or reading.start is None
+            or reading.end is None
+            or reading.field != quote.field
+            or reading.end <= reading.start
+        ):
+            continue
+        assert quote.start is not None and quote.end is not None
+        overlap = min(reading.end, quote.end) - max(reading.start, quote.start)
+        if overlap <= 0:
+            continue
+        covered += overlap / min(reading.end - reading.start, quote.end - quote.start)
+        jaccard += overlap / (max(reading.end, quote.end) - min(reading.start, quote.start))
+    return covered, jaccard
+
+
+def match_discrepancy(
+    target: Target,
+    discrepancies: Sequence[Discrepancy],
+    by_id: Mapping[str, Discrepancy] | None = None,
+) -> Discrepancy | None:
+    """The discrepancy of a re-analysed story that an annotation's target is about, or ``None``.
+
+    It must cover at least half of the annotation's readings (each reading counts for the share
+    of the shorter of the two spans they have in common, in the same document); among those, the
+    one with the same id if there is one, else the same kind, then the closest spans."""
+    quotes = [q for q in target.quotes() if q.placed]
+    if not quotes:
+        return None
+    needed = len(quotes) / 2
+    by_id = by_id if by_id is not None else {d.id: d for d in discrepancies}
+    same = by_id.get(target.discrepancy or "")
+    if same is not None and _agreement(quotes, same)[0] >= needed:
+        return same
+    best: tuple[tuple[float, int, float], Discrepancy] | None = None
     for discrepancy in discrepancies:
-        for reading in discrepancy.readings:
-            if reading.document != target.document or reading.field != target.field:
-                continue
-            if reading.start is None or reading.end is None:
-                continue
-            overlap = min(reading.end, target.end) - max(reading.start, target.start)
-            if overlap > 0 and (best is None or overlap > best[0]):
-                best = (overlap, discrepancy)
+        covered, jaccard = _agreement(quotes, discrepancy)
+        if covered < needed or covered <= 0:
+            continue
+        rank = (round(covered, 6), int(discrepancy.kind == target.kind), jaccard)
+        if best is None or rank > best[0]:
+            best = (rank, discrepancy)
     return best[1] if best else None
+
+
+def key_file(key: str | None) -> str | None:
+    """The file part of a document key."""
+    return split_key(key)[0]
