@@ -233,10 +233,11 @@ class Workspace:
             if readonly:
                 raise WorkspaceError(f"{path}: no workspace here")
             _create(path)
+        checked = _probe(path)
         connection = _connect(path, readonly=readonly)
         workspace = cls(path, connection, readonly)
         try:
-            workspace._prepare()
+            workspace._prepare(check=not checked)
         except sqlite3.OperationalError as error:
             if not readonly or not _needs_immutable(error):
                 connection.close()
@@ -246,7 +247,7 @@ class Workspace:
             connection = _connect(path, readonly=True, immutable=True)
             workspace = cls(path, connection, readonly)
             try:
-                workspace._prepare()
+                workspace._prepare(check=not checked)
             except (sqlite3.DatabaseError, WorkspaceError) as again:
                 connection.close()
                 message = again if isinstance(again, WorkspaceError) else _explain(path, again)
@@ -284,7 +285,22 @@ class Workspace:
         workspace.problem = problem
         return workspace
 
-    def _prepare(self) -> None:
+    def _prepare(self, *, check: bool = True) -> None:
+        version = self._validate(check=check)
+        db = self._db
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        if self.readonly:
+            return
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower()
+        if mode != "wal":
+            raise WorkspaceError(f"{self.path}: cannot use write-ahead logging here")
+        db.execute("PRAGMA synchronous = NORMAL")
+        if version < SCHEMA_VERSION:
+            self._migrate(version)
+
+    def _validate(self, *, check: bool) -> int:
+        """The schema version of a Parallax workspace in good health; raises otherwise."""
         db = self._db
         application = db.execute("PRAGMA application_id").fetchone()[0]
         version = db.execute("PRAGMA user_version").fetchone()[0]
@@ -302,22 +318,14 @@ class Workspace:
                     f"{self.path}: not a Parallax workspace (no {table} table of schema "
                     f"{version}); it was left untouched"
                 )
-        check = db.execute("PRAGMA quick_check").fetchone()[0]
-        if check != "ok":
-            raise WorkspaceError(
-                f"{self.path}: damaged ({check}); it was left untouched (restore a copy, or "
-                "export what can be read with another tool)"
-            )
-        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        db.execute("PRAGMA foreign_keys = ON")
-        if self.readonly:
-            return
-        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0].lower()
-        if mode != "wal":
-            raise WorkspaceError(f"{self.path}: cannot use write-ahead logging here")
-        db.execute("PRAGMA synchronous = NORMAL")
-        if version < SCHEMA_VERSION:
-            self._migrate(version)
+        if check:
+            found = db.execute("PRAGMA quick_check").fetchone()[0]
+            if found != "ok":
+                raise WorkspaceError(
+                    f"{self.path}: damaged ({found}); it was left untouched (restore a copy, "
+                    "or export what can be read with another tool)"
+                )
+        return version
 
     def _migrate(self, version: int) -> None:
         with self._transaction() as db:
@@ -714,6 +722,30 @@ def _create(path: Path) -> None:
         for leftover in (temporary, Path(f"{temporary}-wal"), Path(f"{temporary}-shm")):
             with contextlib.suppress(OSError):
                 leftover.unlink()
+
+
+def _probe(path: Path) -> bool:
+    """Check a workspace before anything opens it the usual way (which makes its ``-wal`` and
+    ``-shm`` files): read as an immutable file, when its write-ahead log is empty, so that a
+    file that is not a workspace or is damaged is refused without a byte written beside it.
+    Returns whether the check could be made this way."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False  # the log holds changes: only the usual way reads them
+    connection = _connect(path, readonly=True, immutable=True)
+    try:
+        Workspace(path, connection, readonly=True)._validate(check=True)
+    except sqlite3.DatabaseError as error:
+        if wal.exists() and wal.stat().st_size > 0:
+            return False  # a writer started meanwhile: check the usual way
+        raise WorkspaceError(_explain(path, error)) from None
+    except WorkspaceError:
+        if wal.exists() and wal.stat().st_size > 0:
+            return False
+        raise
+    finally:
+        connection.close()
+    return True
 
 
 def _needs_immutable(error: sqlite3.Error) -> bool:
