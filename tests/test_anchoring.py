@@ -529,3 +529,40 @@ def test_property_helper_tracks_spans():
     assert body == " x abc def ghi" and body[tracked[0][0] : tracked[0][1]] == "def"
     assert body[tracked[1][0] : tracked[1][1]] == "abc"
     assert now().tzinfo is not None
+
+
+def test_a_previous_versions_workspace_records_its_files_on_first_opening(tmp_path, demo_path):
+    source = copy_demo(tmp_path, demo_path)
+    first = load([source]).documents[0]
+    path = tmp_path / "review.sqlite"
+    with Workspace.open(path) as workspace:  # as version 1 made it: no record of documents
+        start, end = span(first, "Takashi's cabinet")  # #2 has it too, word for word
+        workspace.create(make_target(first, start, end), key="export.txt#1", reviewer="ana")
+        workspace._db.execute("DELETE FROM documents")
+    with Workspace.open(path) as workspace:
+        [placed] = AnnotationBook(workspace, load([source]).documents).annotations()
+        assert not placed.orphaned
+        assert {r.file for r in workspace.documents()} == {"export.txt"}
+    edit_lines(source, lambda lines: [*lines[:2], *lines[5:]])  # #1 removed
+    with Workspace.open(path) as workspace:
+        [placed] = AnnotationBook(workspace, load([source]).documents).annotations()
+        assert placed.orphaned  # not moved into the old #2, now first in the file
+
+
+def test_a_process_with_older_sources_never_writes_places(tmp_path, demo_path):
+    source = copy_demo(tmp_path, demo_path)
+    path = tmp_path / "review.sqlite"
+    old = load([source])
+    first = old.documents[0]
+    with Workspace.open(path) as stale, Workspace.open(path) as fresh:
+        book = AnnotationBook(stale, old.documents)
+        made = book.annotate(make_target(first, *span(first, "Sanna Takashi")), "ana")
+        edit_lines(source, lambda lines: [*lines[:4], "Update: " + lines[4], *lines[5:]])
+        [moved] = AnnotationBook(fresh, load([source]).documents).annotations()
+        assert moved.target.start == made.target.start + len("Update: ")
+        history = fresh.history()
+        book.reload()  # "r" in the app that still shows the old sources
+        [shown] = book.annotations()
+        assert shown.target == made.target  # where it is in the sources it shows
+        assert fresh.history() == history  # and nothing written
+        assert [s.annotation for s in fresh.all()] == [moved]

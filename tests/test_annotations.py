@@ -423,12 +423,13 @@ class FailingConnection:
 def test_a_database_error_after_opening_makes_the_workspace_read_only(tmp_path):
     path = tmp_path / "review.sqlite"
     make_workspace(path, count=3)
-    before = path.read_bytes()
     with Workspace.open(path) as workspace:
         failing = FailingConnection(workspace._db)
         workspace._db = failing
         book = AnnotationBook(workspace, [doc(BODY * 20, path="a.txt")])
         assert len(book.annotations()) == 3
+        failing.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = path.read_bytes()
         failing.broken = True
         with pytest.raises(WorkspaceError, match="left untouched"):
             book.annotate(make_target(doc(BODY * 20), 0, 8), "ana", tags=["x"])

@@ -433,12 +433,14 @@ class Anchorer:
             entries.append((len(entries) + 1, document))
             self.copies.setdefault(document.id, []).append((file, document))
         self.known: dict[tuple[str, str], KnownDocument] = {}
+        self.recorded: set[str] = set()
         self.remember(known)
 
     def remember(self, records: Iterable[KnownDocument]) -> None:
         """Take in records of the workspace (later ones replace earlier ones)."""
         for record in records:
             self.known[(record.file, record.id)] = record
+            self.recorded.add(record.file)
 
     def loaded_files(self) -> dict[str, list[tuple[int, Document]]]:
         """The loaded documents of each file, with their positions."""
@@ -483,7 +485,15 @@ class Anchorer:
                 continue
             record = self.known.get((file, document_id))
             if record is None:
-                found = self._by_position(file, key) if file == wanted else None
+                if file != wanted:
+                    continue
+                if file in self.recorded:
+                    # The workspace records this file and never saw this document: whatever
+                    # version of it this was, it cannot be told apart from its neighbours.
+                    return Home(None, "gone")
+                # A file no record was kept of (by an earlier version): only the document
+                # at the same position can be it, and its quotes must be found with context.
+                found = self._by_position(file, key)
                 if found is not None:
                     return Home(found, "successor")
                 continue

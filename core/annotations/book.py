@@ -85,29 +85,33 @@ class AnnotationBook:
         #: The last error met while recording placements (they stay in memory meanwhile).
         self.problem: str | None = None
         self.anchorer = Anchorer(documents, base=workspace.base)
-        self.reload()
+        self.reload(record=True)
 
     @property
     def readonly(self) -> bool:
         """True when nothing can be written."""
         return self.workspace.readonly
 
-    def reload(self) -> None:
-        """Read every annotation again (another reviewer may have written) and place it."""
+    def reload(self, *, record: bool = False) -> None:
+        """Read every annotation again (another reviewer may have written) and place it.
+
+        ``record`` (when the sources were just read, as on opening) writes what changed: the
+        workspace's record of the loaded files and the new places. Otherwise the sources in
+        memory may be older than another process's, so the places stay in memory."""
         with self._lock:
             anchorer = Anchorer(self._ordered, base=self.workspace.base)
             loaded = anchorer.loaded_files()
+
+            def changes(known: list[KnownDocument]) -> list[KnownDocument]:
+                return trace_lineage(known, loaded)
+
             try:
-                records = self.workspace.sync_documents(
-                    loaded, lambda known: trace_lineage(known, loaded)
-                )
+                records = self.workspace.sync_documents(loaded, changes, write=record)
             except WorkspaceError:
                 if self.workspace.problem:  # damaged: nothing more can be read
                     raise
                 # Locked for too long: work it out in memory; it is written next time.
-                records = self.workspace.sync_documents(
-                    loaded, lambda known: trace_lineage(known, loaded), write=False
-                )
+                records = self.workspace.sync_documents(loaded, changes, write=False)
             anchorer.remember(records)
             items: dict[str, Stored] = {}
             homes: dict[str, str] = {}
@@ -137,7 +141,31 @@ class AnnotationBook:
                     homes[annotation.id] = placed.home
             self.anchorer = anchorer
             self.items, self.homes, self.elsewhere = items, homes, elsewhere
-            self._write(moves, "reanchor")
+            if record:
+                self._write(moves, "reanchor")
+                self._remember_files(homes.values())
+
+    def _remember_files(self, documents: Iterable[str]) -> None:
+        """Start recording the files that carry annotations but are not recorded yet (in a
+        workspace of an earlier version), so that their edits can be followed from now on."""
+        if self.readonly:
+            return
+        anchorer = self.anchorer
+        known = {f for f, _ in anchorer.known}
+        wanted = set(documents)
+        records: list[KnownDocument] = []
+        for file, entries in anchorer.loaded_files().items():
+            if file in known or not wanted & {d.id for _, d in entries}:
+                continue
+            records += [known_from(d, file, o, body=d.id in wanted) for o, d in entries]
+        if not records:
+            return
+        try:
+            self.workspace.record_documents(records)
+        except WorkspaceError as error:
+            self.problem = str(error)
+            return
+        anchorer.remember(records)
 
     def _write(self, moves: list[Placed], action: str) -> None:
         """Record placements; read-only (or when writing fails) they stay in memory only and
@@ -346,7 +374,7 @@ class AnnotationBook:
                     records += self._records_for(moved.target)
                 placed.append((moved, key))
             report = self.workspace.merge(placed, reviewer, documents=_unique(records))
-            self.reload()
+            self.reload(record=True)
             return ImportReport(
                 report.added, report.updated, report.unchanged, report.unanchored, elsewhere
             )
