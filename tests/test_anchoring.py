@@ -309,11 +309,15 @@ def test_relinking_trusts_readings_not_ids():
     reused = discrepancy("x1", "entity", reading("A", 50, 60), reading("B", 50, 60))
     wording = discrepancy("x2", "wording", reading("A", 10, 20), reading("B", 12, 22))
     named = discrepancy("x3", "entity", reading("A", 10, 20), reading("B", 12, 22))
-    narrower = discrepancy("x4", "entity", reading("A", 14, 18), reading("B", 30, 40))
+    narrower = discrepancy("x4", "entity", reading("A", 14, 18), reading("B", 13, 15))
+    split = discrepancy("x5", "entity", reading("A", 10, 20), reading("B", 30, 40))
     assert match_discrepancy(target, [reused, wording, named]) is named
     assert match_discrepancy(target, [reused, wording]) is wording
-    assert match_discrepancy(target, [reused, narrower]) is narrower  # half its readings
+    assert match_discrepancy(target, [reused, narrower]) is narrower
     assert match_discrepancy(target, [reused]) is None
+    # Half of it elsewhere in B: not the same discrepancy, unless B is no longer in the story.
+    assert match_discrepancy(target, [reused, split], members={"A", "B"}) is None
+    assert match_discrepancy(target, [reused, split], members={"A"}) is split
     same = discrepancy("x1", "entity", reading("A", 10, 20), reading("B", 12, 22))
     assert match_discrepancy(target, [named, same]) is same
 

@@ -223,6 +223,33 @@ def _trace_file(
     return changes
 
 
+@dataclass(frozen=True)
+class Recording:
+    """What to record of some loaded files, worked out (inside a transaction) against what the
+    workspace knows of them already: the lineage of the files it records (as
+    :func:`trace_lineage`), every document of the files it does not record yet, and the text of
+    the ``annotated`` documents."""
+
+    files: Mapping[str, Sequence[tuple[int, Document]]]
+    annotated: frozenset[str] = frozenset()
+
+    def changes(self, known: list[KnownDocument]) -> list[KnownDocument]:
+        """The records to write."""
+        recorded = {r.file for r in known}
+        out = trace_lineage(known, self.files)
+        for file, entries in self.files.items():
+            if file not in recorded:
+                out += [known_from(d, file, o, body=d.id in self.annotated) for o, d in entries]
+        merged = {(r.file, r.id): r for r in known}
+        merged.update({(r.file, r.id): r for r in out})
+        for file, entries in self.files.items():
+            for _, document in entries:
+                record = merged.get((file, document.id))
+                if document.id in self.annotated and record is not None and record.body is None:
+                    out.append(replace(record, body=document.body))
+        return out
+
+
 # --- where in a text ------------------------------------------------------------------------------
 
 
@@ -630,6 +657,7 @@ __all__ = [
     "Home",
     "KnownDocument",
     "Match",
+    "Recording",
     "SpanMap",
     "Target",
     "document_keys",

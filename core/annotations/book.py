@@ -24,7 +24,7 @@ from platformdirs import user_data_dir
 from parallax.core.annotations.anchoring import (
     Anchorer,
     KnownDocument,
-    known_from,
+    Recording,
     split_key,
     trace_lineage,
 )
@@ -151,17 +151,18 @@ class AnnotationBook:
         if self.readonly:
             return
         anchorer = self.anchorer
-        known = {f for f, _ in anchorer.known}
         wanted = set(documents)
-        records: list[KnownDocument] = []
-        for file, entries in anchorer.loaded_files().items():
-            if file in known or not wanted & {d.id for _, d in entries}:
-                continue
-            records += [known_from(d, file, o, body=d.id in wanted) for o, d in entries]
-        if not records:
+        files = {
+            file: entries
+            for file, entries in anchorer.loaded_files().items()
+            if file not in anchorer.recorded and wanted & {d.id for _, d in entries}
+        }
+        if not files:
             return
         try:
-            self.workspace.record_documents(records)
+            records = self.workspace.sync_documents(
+                files, Recording(files, frozenset(wanted)).changes
+            )
         except WorkspaceError as error:
             self.problem = str(error)
             return
@@ -245,22 +246,23 @@ class AnnotationBook:
         (a document id) if it says something, else the first reading that does."""
         return discrepancy_target(discrepancy, self.documents, cluster=cluster, prefer=prefer)
 
-    def _records_for(self, target: Target) -> list[KnownDocument]:
-        """What the workspace must remember so that the target's documents can be followed
-        through edits: every document of their files (once), the annotated ones with text."""
-        anchorer = self.anchorer
-        wanted = {q.document for q in target.quotes()} | {target.document}
-        records: list[KnownDocument] = []
-        for file, entries in anchorer.loaded_files().items():
-            ids = {d.id for _, d in entries}
-            if not ids & wanted:
-                continue
-            known = any(f == file for f, _ in anchorer.known)
-            for ordinal, document in entries:
-                annotated = document.id in wanted
-                if annotated or not known:
-                    records.append(known_from(document, file, ordinal, body=annotated))
-        return records
+    def _recording(self, targets: Iterable[Target]) -> Recording:
+        """What to record so that the targets' documents can be followed through edits."""
+        wanted: set[str] = set()
+        for target in targets:
+            wanted |= {q.document for q in target.quotes()} | {target.document}
+        files = {
+            file: entries
+            for file, entries in self.anchorer.loaded_files().items()
+            if wanted & {d.id for _, d in entries}
+        }
+        return Recording(files, frozenset(wanted))
+
+    def _refresh_records(self, files: Iterable[str]) -> None:
+        try:
+            self.anchorer.remember(self.workspace.documents(files))
+        except WorkspaceError as error:
+            self.problem = str(error)
 
     def annotate(
         self,
@@ -275,7 +277,7 @@ class AnnotationBook:
         """Create or change an annotation; committed before this returns."""
         with self._lock:
             if existing is None:
-                records = self._records_for(target)
+                recording = self._recording([target])
                 annotation = self.workspace.create(
                     target,
                     key=self.anchorer.key(target.document),
@@ -283,9 +285,9 @@ class AnnotationBook:
                     tags=tags or (),
                     note=note or "",
                     status=status or "open",
-                    documents=records,
+                    recording=recording,
                 )
-                self.anchorer.remember(records)
+                self._refresh_records(recording.files)
                 key = self.anchorer.key(target.document)
             else:
                 annotation = self.workspace.update(
@@ -328,7 +330,9 @@ class AnnotationBook:
                 target = annotation.target
                 if not target.discrepancy or self.homes.get(annotation_id) not in members:
                     continue
-                match = match_discrepancy(target, story.discrepancies, current)
+                match = match_discrepancy(
+                    target, story.discrepancies, current, members=story.documents
+                )
                 if match is None:
                     new_target, lost = target, True
                     orphaned += 1
@@ -360,7 +364,7 @@ class AnnotationBook:
         loaded ones; one whose document is not loaded is kept as it is."""
         with self._lock:
             placed: list[tuple[Annotation, str | None]] = []
-            records: list[KnownDocument] = []
+            targets: list[Target] = []
             elsewhere = 0
             for annotation, key in incoming:
                 result = self.anchorer.anchor(annotation, key)
@@ -371,30 +375,24 @@ class AnnotationBook:
                 moved = result.annotation
                 if result.home is not None and moved.target.document == result.home:
                     key = self.anchorer.key(result.home) or key
-                    records += self._records_for(moved.target)
+                    targets.append(moved.target)
                 placed.append((moved, key))
-            report = self.workspace.merge(placed, reviewer, documents=_unique(records))
+            report = self.workspace.merge(placed, reviewer, recording=self._recording(targets))
             self.reload(record=True)
             return ImportReport(
                 report.added, report.updated, report.unchanged, report.unanchored, elsewhere
             )
 
 
-def _unique(records: Iterable[KnownDocument]) -> list[KnownDocument]:
-    seen: dict[tuple[str, str], KnownDocument] = {}
-    for record in records:
-        before = seen.get((record.file, record.id))
-        if before is None or (before.body is None and record.body is not None):
-            seen[(record.file, record.id)] = record
-    return list(seen.values())
-
-
 # --- matching a discrepancy again ------------------------------------------------------------
 
 
-def _agreement(quotes: Sequence[Quote], discrepancy: Discrepancy) -> tuple[float, float]:
+def _agreement(
+    quotes: Sequence[Quote], discrepancy: Discrepancy, members: set[str]
+) -> tuple[float, float] | None:
     """How much of the annotation's readings the discrepancy's readings cover: the sum over
-    readings of the share of the shorter span covered, and the sum of overlaps (Jaccard)."""
+    readings of the share of the shorter span covered, and the sum of overlaps (Jaccard); or
+    ``None`` when a reading in a document of the story is not covered at all."""
     covered = jaccard = 0.0
     for quote in quotes:
         reading = discrepancy.reading_for(quote.document)
@@ -405,11 +403,16 @@ def _agreement(quotes: Sequence[Quote], discrepancy: Discrepancy) -> tuple[float
             or reading.field != quote.field
             or reading.end <= reading.start
         ):
-            continue
-        assert quote.start is not None and quote.end is not None
-        overlap = min(reading.end, quote.end) - max(reading.start, quote.start)
+            overlap = 0
+        else:
+            assert quote.start is not None and quote.end is not None
+            overlap = min(reading.end, quote.end) - max(reading.start, quote.start)
         if overlap <= 0:
-            continue
+            if quote.document in members:
+                return None  # this version's part of it is not in that discrepancy
+            continue  # a reading that could not be placed (its text was edited away)
+        assert reading is not None and reading.start is not None and reading.end is not None
+        assert quote.start is not None and quote.end is not None
         covered += overlap / min(reading.end - reading.start, quote.end - quote.start)
         jaccard += overlap / (max(reading.end, quote.end) - min(reading.start, quote.start))
     return covered, jaccard
@@ -419,25 +422,35 @@ def match_discrepancy(
     target: Target,
     discrepancies: Sequence[Discrepancy],
     by_id: Mapping[str, Discrepancy] | None = None,
+    *,
+    members: Iterable[str] | None = None,
 ) -> Discrepancy | None:
     """The discrepancy of a re-analysed story that an annotation's target is about, or ``None``.
 
-    It must cover at least half of the annotation's readings (each reading counts for the share
-    of the shorter of the two spans they have in common, in the same document); among those, the
-    one with the same id if there is one, else the same kind, then the closest spans."""
+    Its readings must overlap every reading of the annotation that is still in a document of
+    the story (``members``; by default every document the discrepancies quote), and cover at
+    least half of all of them (each counts for the share of the shorter of the two spans they
+    have in common). Among those: the one with the same id if there is one, else the one that
+    covers most, then the same kind, then the closest spans."""
     quotes = [q for q in target.quotes() if q.placed]
     if not quotes:
         return None
+    if members is None:
+        members = {r.document for d in discrepancies for r in d.readings}
+    story = set(members)
     needed = len(quotes) / 2
     by_id = by_id if by_id is not None else {d.id: d for d in discrepancies}
     same = by_id.get(target.discrepancy or "")
-    if same is not None and _agreement(quotes, same)[0] >= needed:
-        return same
+    if same is not None:
+        found = _agreement(quotes, same, story)
+        if found is not None and found[0] >= needed:
+            return same
     best: tuple[tuple[float, int, float], Discrepancy] | None = None
     for discrepancy in discrepancies:
-        covered, jaccard = _agreement(quotes, discrepancy)
-        if covered < needed or covered <= 0:
+        found = _agreement(quotes, discrepancy, story)
+        if found is None or found[0] < needed or found[0] <= 0:
             continue
+        covered, jaccard = found
         rank = (round(covered, 6), int(discrepancy.kind == target.kind), jaccard)
         if best is None or rank > best[0]:
             best = (rank, discrepancy)

@@ -26,14 +26,14 @@ import sqlite3
 import threading
 import urllib.parse
 import uuid
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parallax.core.annotations.anchoring import KnownDocument
+from parallax.core.annotations.anchoring import KnownDocument, Recording
 from parallax.core.annotations.models import Annotation, Quote, Status, Target, now
 
 APPLICATION_ID = 0x50524C58  # "PRLX"
@@ -449,15 +449,8 @@ class Workspace:
         with self._transaction() as db:
             records = _documents(db, files)
             found = changes(records)
-            _write_documents(db, found, lineage=True)
+            _write_documents(db, found)
         return _merged(records, found)
-
-    def record_documents(self, records: Sequence[KnownDocument]) -> None:
-        """Remember documents (never undoing what is known of them already)."""
-        if not records:
-            return
-        with self._transaction() as db:
-            _write_documents(db, records, lineage=False)
 
     def create(
         self,
@@ -468,9 +461,10 @@ class Workspace:
         tags: Iterable[str] = (),
         note: str = "",
         status: Status = "open",
-        documents: Sequence[KnownDocument] = (),
+        recording: Recording | None = None,
     ) -> Annotation:
-        """Record a new annotation (and the documents it is on) and commit it."""
+        """Record a new annotation (and, with ``recording``, the documents it is on) and commit
+        it."""
         moment = now()
         annotation = Annotation(
             id=str(uuid.uuid4()),
@@ -483,7 +477,7 @@ class Workspace:
             modified=moment,
         )
         with self._transaction() as db:
-            _write_documents(db, documents, lineage=False)
+            _apply(db, recording)
             _insert(db, annotation, key)
             self._record(db, annotation.id, reviewer, "create", None, annotation, key)
         return annotation
@@ -642,13 +636,13 @@ class Workspace:
         incoming: Iterable[tuple[Annotation, str | None]],
         reviewer: str,
         *,
-        documents: Sequence[KnownDocument] = (),
+        recording: Recording | None = None,
     ) -> ImportReport:
         """Add or update annotations from an export, all in one transaction: importing the
         same file twice changes nothing; a newer ``modified`` wins."""
         added = updated = unchanged = unanchored = 0
         with self._transaction() as db:
-            _write_documents(db, documents, lineage=False)
+            _apply(db, recording)
             for annotation, key in incoming:
                 if annotation.orphaned:
                     unanchored += 1
@@ -896,43 +890,36 @@ def _documents(db: sqlite3.Connection, files: list[str] | None) -> list[KnownDoc
     ]
 
 
-def _write_documents(
-    db: sqlite3.Connection, records: Iterable[KnownDocument], *, lineage: bool
-) -> None:
+def _write_documents(db: sqlite3.Connection, records: Iterable[KnownDocument]) -> None:
     for r in records:
-        values = (
-            r.file,
-            r.id,
-            r.ordinal,
-            r.title,
-            r.external_id,
-            r.content_hash,
-            r.body,
-            r.successor,
-            int(r.gone),
+        db.execute(
+            "INSERT INTO documents (file, id, ordinal, title, external_id, content_hash, "
+            "body, successor, gone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (file, id) DO UPDATE SET ordinal = excluded.ordinal, "
+            "title = excluded.title, external_id = excluded.external_id, "
+            "content_hash = excluded.content_hash, "
+            "body = COALESCE(excluded.body, documents.body), "
+            "successor = excluded.successor, gone = excluded.gone",
+            (
+                r.file,
+                r.id,
+                r.ordinal,
+                r.title,
+                r.external_id,
+                r.content_hash,
+                r.body,
+                r.successor,
+                int(r.gone),
+            ),
         )
-        if lineage:
-            db.execute(
-                "INSERT INTO documents (file, id, ordinal, title, external_id, content_hash, "
-                "body, successor, gone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (file, id) DO UPDATE SET ordinal = excluded.ordinal, "
-                "title = excluded.title, external_id = excluded.external_id, "
-                "content_hash = excluded.content_hash, "
-                "body = COALESCE(excluded.body, documents.body), "
-                "successor = excluded.successor, gone = excluded.gone",
-                values,
-            )
-        else:
-            db.execute(
-                "INSERT OR IGNORE INTO documents (file, id, ordinal, title, external_id, "
-                "content_hash, body, successor, gone) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                values,
-            )
-            if r.body is not None:
-                db.execute(
-                    "UPDATE documents SET body = ? WHERE file = ? AND id = ? AND body IS NULL",
-                    (r.body, r.file, r.id),
-                )
+
+
+def _apply(db: sqlite3.Connection, recording: Recording | None) -> None:
+    """Write what ``recording`` says, worked out against the records as they are now."""
+    if recording is None or not recording.files:
+        return
+    known = _documents(db, list(recording.files))
+    _write_documents(db, recording.changes(known))
 
 
 def _merged(records: list[KnownDocument], changes: list[KnownDocument]) -> list[KnownDocument]:
