@@ -16,6 +16,7 @@ from rapidfuzz.distance import Indel
 
 from parallax.core.annotations import Annotation, Workspace, make_target, match_quote
 from parallax.core.annotations import store as store_module
+from parallax.core.annotations.anchoring import Spot
 from parallax.core.annotations.book import AnnotationBook, default_workspace, match_discrepancy
 from parallax.core.annotations.models import Quote, Target, now
 from parallax.core.cluster import cluster_documents
@@ -320,6 +321,19 @@ def test_relinking_trusts_readings_not_ids():
     assert match_discrepancy(target, [reused, split], members={"A"}) is split
     same = discrepancy("x1", "entity", reading("A", 10, 20), reading("B", 12, 22))
     assert match_discrepancy(target, [named, same]) is same
+    # An omission: "absent from C". Once C states it too, it is another discrepancy.
+    absent = target.model_copy(
+        update={"readings": (*target.readings, Quote(document="C", start=5, end=5))}
+    )
+    stated = discrepancy("x6", "omission", reading("A", 10, 20), reading("B", 12, 22))
+    flipped = discrepancy(
+        "x7", "omission", reading("A", 10, 20), reading("B", 12, 22), reading("C", 4, 9)
+    )
+    assert match_discrepancy(absent, [flipped], members={"A", "B", "C"}) is None
+    assert match_discrepancy(absent, [flipped, stated], members={"A", "B", "C"}) is stated
+    # A reading edited away counts where the diff puts it: a collapsed span covers nothing.
+    gone = [Spot("A", "body", 10, 20, True), Spot("B", "body", 17, 17, True)]
+    assert match_discrepancy(target, [named], members={"A", "B"}, spots=gone) is None
 
 
 # --- workspaces of the previous version ---------------------------------------------------------

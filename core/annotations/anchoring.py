@@ -418,16 +418,37 @@ class Home:
 
 
 @dataclass(frozen=True)
+class Spot:
+    """Where one reading of an annotation is now, for relinking: its document now (``None`` when
+    that version is not loaded any more), its span there (found, or where a character diff puts
+    the old one; ``None`` when neither is known), and whether it said something when it was
+    annotated."""
+
+    document: str | None
+    field: str
+    start: int | None
+    end: int | None
+    present: bool
+
+
+def spots_of(target: Target) -> tuple[Spot, ...]:
+    """The spots of a target whose readings are all where they say."""
+    return tuple(Spot(q.document, q.field, q.start, q.end, q.placed) for q in target.quotes())
+
+
+@dataclass(frozen=True)
 class Anchored:
     """Where an annotation sits now.
 
     ``annotation`` is the placed annotation (its target moved, or ``orphaned`` set); ``home`` the
-    id of its document in the current sources (``None`` when it is not loaded).
+    id of its document in the current sources (``None`` when it is not loaded); ``spots`` where
+    each of its readings is now.
     """
 
     annotation: Annotation
     placement: Placement
     home: str | None
+    spots: tuple[Spot, ...] = ()
 
 
 class Anchorer:
@@ -597,6 +618,22 @@ class Anchorer:
             return None
         return make_quote(document, found.start, found.end, field=quote.field)
 
+    def _estimate(self, quote: Quote, home: Home) -> tuple[int, int] | None:
+        """Where a quote that cannot be found any more was, through a diff of the old text."""
+        old, document = home.old, home.document
+        if (
+            document is None
+            or quote.field != "body"
+            or quote.start is None
+            or quote.end is None
+            or old is None
+            or old.body is None
+            or old.content_hash != quote.content_hash
+            or quote.end > len(old.body)
+        ):
+            return None
+        return _span_map(old.body, document.body).span(quote.start, quote.end)
+
     def anchor(self, annotation: Annotation, key: str | None) -> Anchored:
         """Place an annotation (``key`` is the document key stored with it)."""
         target = annotation.target
@@ -607,17 +644,33 @@ class Anchorer:
         readings: list[Quote] = []
         placed_any = primary is not None and primary.placed
         homes: list[str] = []
-        for reading in target.readings:
+        spots: list[Spot] = []
+        for reading in target.quotes():
             same = reading.document == target.document
             where = home if same else self.home(reading.document)
             moved = self.place(reading, where) if where.state != "elsewhere" else None
             if moved is None:
                 readings.append(reading)
+                estimate = self._estimate(reading, where)
+                spots.append(
+                    Spot(
+                        where.document.id if where.document is not None else None,
+                        reading.field,
+                        estimate[0] if estimate else None,
+                        estimate[1] if estimate else None,
+                        reading.placed,
+                    )
+                )
             else:
                 readings.append(moved)
                 placed_any = placed_any or moved.placed
+                spots.append(
+                    Spot(moved.document, moved.field, moved.start, moved.end, reading.placed)
+                )
                 if where.document is not None:
                     homes.append(where.document.id)
+        if not target.readings:
+            readings = []
         update: dict = {"readings": tuple(readings)}
         if primary is not None:
             update.update(primary.model_dump(exclude={"start", "end"}))
@@ -632,9 +685,10 @@ class Anchorer:
             placed_target = target
         home_id = home.document.id if home.document is not None else next(iter(homes), None)
         placed = annotation.model_copy(update={"target": placed_target, "orphaned": orphaned})
+        state: Placement = "orphaned" if orphaned else "unchanged"
         if placed == annotation:
-            return Anchored(annotation, "orphaned" if orphaned else "unchanged", home_id)
-        return Anchored(placed, "orphaned" if orphaned else "moved", home_id)
+            return Anchored(annotation, state, home_id, tuple(spots))
+        return Anchored(placed, "orphaned" if orphaned else "moved", home_id, tuple(spots))
 
 
 def _between(text: str, quote: Quote) -> int | None:
@@ -659,6 +713,7 @@ __all__ = [
     "Match",
     "Recording",
     "SpanMap",
+    "Spot",
     "Target",
     "document_keys",
     "file_key",
@@ -666,5 +721,6 @@ __all__ = [
     "match_quote",
     "reanchor",
     "split_key",
+    "spots_of",
     "trace_lineage",
 ]

@@ -25,12 +25,13 @@ from parallax.core.annotations.anchoring import (
     Anchorer,
     KnownDocument,
     Recording,
+    Spot,
     split_key,
+    spots_of,
     trace_lineage,
 )
 from parallax.core.annotations.models import (
     Annotation,
-    Quote,
     Status,
     Target,
     discrepancy_target,
@@ -80,6 +81,8 @@ class AnnotationBook:
         self.items: dict[str, Stored] = {}
         #: The document each annotation is in now (for the story it belongs to).
         self.homes: dict[str, str] = {}
+        #: Where the readings of each annotation are now (for relinking).
+        self.spots: dict[str, tuple[Spot, ...]] = {}
         #: How many annotations are on documents that are not loaded (left as they are).
         self.elsewhere = 0
         #: The last error met while recording placements (they stay in memory meanwhile).
@@ -115,6 +118,7 @@ class AnnotationBook:
             anchorer.remember(records)
             items: dict[str, Stored] = {}
             homes: dict[str, str] = {}
+            spots: dict[str, tuple[Spot, ...]] = {}
             moves: list[Placed] = []
             elsewhere = 0
             for stored in self.workspace.all():
@@ -137,10 +141,11 @@ class AnnotationBook:
                         )
                     )
                 items[annotation.id] = Stored(annotation, key)
+                spots[annotation.id] = placed.spots
                 if placed.home is not None:
                     homes[annotation.id] = placed.home
             self.anchorer = anchorer
-            self.items, self.homes, self.elsewhere = items, homes, elsewhere
+            self.items, self.homes, self.spots, self.elsewhere = items, homes, spots, elsewhere
             if record:
                 self._write(moves, "reanchor")
                 self._remember_files(homes.values())
@@ -299,6 +304,9 @@ class AnnotationBook:
                     # Another process placed it meanwhile: show it as placed in our sources.
                     placed = self.anchorer.anchor(annotation, key)
                     annotation = placed.annotation
+                    self.spots[annotation.id] = placed.spots
+            if existing is None:
+                self.spots[annotation.id] = spots_of(annotation.target)
             self.items[annotation.id] = Stored(annotation, key)
             home = self.homes.get(annotation.id) or annotation.target.document
             if home in self.documents:
@@ -331,7 +339,11 @@ class AnnotationBook:
                 if not target.discrepancy or self.homes.get(annotation_id) not in members:
                     continue
                 match = match_discrepancy(
-                    target, story.discrepancies, current, members=story.documents
+                    target,
+                    story.discrepancies,
+                    current,
+                    members=story.documents,
+                    spots=self.spots.get(annotation_id),
                 )
                 if match is None:
                     new_target, lost = target, True
@@ -351,6 +363,8 @@ class AnnotationBook:
                 placed = annotation.model_copy(update={"target": new_target, "orphaned": lost})
                 key = self.anchorer.key(new_target.document) or stored.key
                 self.items[annotation_id] = Stored(placed, key)
+                if not lost:
+                    self.spots[annotation_id] = spots_of(new_target)
                 if new_target.document in self.documents:
                     self.homes[annotation_id] = new_target.document
                 changes.append(Placed(annotation_id, target, new_target, key, lost))
@@ -387,34 +401,33 @@ class AnnotationBook:
 # --- matching a discrepancy again ------------------------------------------------------------
 
 
-def _agreement(
-    quotes: Sequence[Quote], discrepancy: Discrepancy, members: set[str]
-) -> tuple[float, float] | None:
+def _agreement(spots: Sequence[Spot], discrepancy: Discrepancy) -> tuple[float, float] | None:
     """How much of the annotation's readings the discrepancy's readings cover: the sum over
     readings of the share of the shorter span covered, and the sum of overlaps (Jaccard); or
-    ``None`` when a reading in a document of the story is not covered at all."""
+    ``None`` when it is not the same discrepancy: a version that said something then is not
+    covered, or one that said nothing then says something in it."""
     covered = jaccard = 0.0
-    for quote in quotes:
-        reading = discrepancy.reading_for(quote.document)
-        if (
-            reading is None
-            or reading.start is None
-            or reading.end is None
-            or reading.field != quote.field
-            or reading.end <= reading.start
-        ):
-            overlap = 0
-        else:
-            assert quote.start is not None and quote.end is not None
-            overlap = min(reading.end, quote.end) - max(reading.start, quote.start)
-        if overlap <= 0:
-            if quote.document in members:
-                return None  # this version's part of it is not in that discrepancy
-            continue  # a reading that could not be placed (its text was edited away)
+    for spot in spots:
+        reading = discrepancy.reading_for(spot.document or "")
+        says = (
+            reading is not None
+            and reading.start is not None
+            and reading.end is not None
+            and reading.end > reading.start
+            and reading.field == spot.field
+        )
+        if not spot.present:
+            if says:
+                return None
+            continue
+        if not says or spot.start is None or spot.end is None:
+            return None
         assert reading is not None and reading.start is not None and reading.end is not None
-        assert quote.start is not None and quote.end is not None
-        covered += overlap / min(reading.end - reading.start, quote.end - quote.start)
-        jaccard += overlap / (max(reading.end, quote.end) - min(reading.start, quote.start))
+        overlap = min(reading.end, spot.end) - max(reading.start, spot.start)
+        if overlap <= 0:
+            return None
+        covered += overlap / min(reading.end - reading.start, spot.end - spot.start)
+        jaccard += overlap / (max(reading.end, spot.end) - min(reading.start, spot.start))
     return covered, jaccard
 
 
@@ -424,31 +437,37 @@ def match_discrepancy(
     by_id: Mapping[str, Discrepancy] | None = None,
     *,
     members: Iterable[str] | None = None,
+    spots: Sequence[Spot] | None = None,
 ) -> Discrepancy | None:
     """The discrepancy of a re-analysed story that an annotation's target is about, or ``None``.
 
-    Its readings must overlap every reading of the annotation that is still in a document of
-    the story (``members``; by default every document the discrepancies quote), and cover at
-    least half of all of them (each counts for the share of the shorter of the two spans they
-    have in common). Among those: the one with the same id if there is one, else the one that
-    covers most, then the same kind, then the closest spans."""
-    quotes = [q for q in target.quotes() if q.placed]
-    if not quotes:
-        return None
+    ``spots`` say where the annotation's readings are now (by default, where the target says).
+    Every reading in a version still in the story (``members``; by default every document the
+    discrepancies quote) must agree with the discrepancy's reading of that version: both say
+    nothing, or their spans overlap (a reading whose text was edited counts where a character
+    diff puts it). At least half of the readings that said something must be among them. Among
+    those discrepancies: the one with the same id if there is one, else the one that covers most
+    (each reading counts for the share of the shorter span in common), then the same kind, then
+    the closest spans."""
+    spots = list(spots if spots is not None else spots_of(target))
     if members is None:
         members = {r.document for d in discrepancies for r in d.readings}
     story = set(members)
-    needed = len(quotes) / 2
+    relevant = [s for s in spots if s.document in story]
+    present = sum(1 for s in spots if s.present)
+    if not any(s.present for s in relevant) or present == 0:
+        return None
+    needed = present / 2
     by_id = by_id if by_id is not None else {d.id: d for d in discrepancies}
     same = by_id.get(target.discrepancy or "")
     if same is not None:
-        found = _agreement(quotes, same, story)
+        found = _agreement(relevant, same)
         if found is not None and found[0] >= needed:
             return same
     best: tuple[tuple[float, int, float], Discrepancy] | None = None
     for discrepancy in discrepancies:
-        found = _agreement(quotes, discrepancy, story)
-        if found is None or found[0] < needed or found[0] <= 0:
+        found = _agreement(relevant, discrepancy)
+        if found is None or found[0] < needed:
             continue
         covered, jaccard = found
         rank = (round(covered, 6), int(discrepancy.kind == target.kind), jaccard)
