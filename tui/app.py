@@ -370,7 +370,12 @@ class ParallaxApp(App[None]):
                     f"{path}: {error.strerror or error}", title="Not written", severity="error"
                 )
                 return
-            self.notify(f"Wrote {count} annotations to {path}", title=f"Export ({kind})")
+            left_out = (
+                f"; {book.elsewhere} on documents not open here are not in it"
+                if book.elsewhere
+                else ""
+            )
+            self.notify(f"Wrote {count} annotations to {path}{left_out}", title=f"Export ({kind})")
 
         self.push_screen(ExportScreen(folder), chosen)
 
