@@ -101,6 +101,15 @@ class ParallaxApp(App[None]):
         for batch in session.analyse_counts():
             self.call_from_thread(self.stories_screen.update_counts, batch)
         self.call_from_thread(self.stories_screen.refresh_table)
+        if session.relink_problem:
+            self.call_from_thread(
+                self.notify,
+                f"{session.relink_problem}. Annotations were matched with their discrepancies "
+                "but the workspace was not updated.",
+                title="Not saved",
+                severity="warning",
+                timeout=10,
+            )
 
     # --- navigation ---------------------------------------------------------------------------
 

@@ -80,7 +80,7 @@ class ReviewSession:
         self._discrepancy_ids: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
         self.book: AnnotationBook | None = None
-        #: The last problem met while relinking (the app shows it; relinks stay in memory).
+        #: The last problem met while relinking (relinks then stay in memory only).
         self.relink_problem: str | None = None
 
     @classmethod
@@ -116,6 +116,8 @@ class ReviewSession:
             book.relink(story)
         except WorkspaceError as error:
             self.relink_problem = str(error)
+        else:
+            self.relink_problem = book.problem or self.relink_problem
 
     def relink_analysed(self) -> None:
         """Relink every story in memory (after the annotations were read again)."""
