@@ -191,7 +191,7 @@ def render_markdown(
         for document in members:
             lines.append(
                 f"- **#{document.index}** {_md(document.source or '-')}, "
-                f"{document.published_raw or 'no date'}: {_md(document.title or '(untitled)')} "
+                f"{_published(document)}: {_md(document.title or '(untitled)')} "
                 f"(`{document.origin}`)"
             )
         for discrepancy in story.discrepancies:
@@ -232,8 +232,17 @@ def render_markdown(
             document = by_id.get(annotation.target.document)
             where = f"#{document.index}" if document else f"`{annotation.target.document}`"
             lines.append(f"- {where}: “{_md(annotation.target.exact)}”")
+            if annotation.target.summary:
+                lines.append(f"  {_md(annotation.target.summary)}")
             lines.append(f"  {_md_annotation(annotation)}")
     return "\n".join(lines) + "\n"
+
+
+def _published(document: Document) -> str:
+    """The document's timestamp in ISO 8601 (as written, when it could not be read)."""
+    if document.published is not None:
+        return document.published.isoformat()
+    return _md(document.published_raw) if document.published_raw else "no date"
 
 
 def _md_annotation(annotation: Annotation) -> str:

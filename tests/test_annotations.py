@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import random
+import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from parallax.core.annotations import (
     Anchorer,
+    Annotation,
     ReadOnlyWorkspace,
     Workspace,
     WorkspaceError,
@@ -18,7 +24,9 @@ from parallax.core.annotations import (
     reanchor,
 )
 from parallax.core.annotations import store as store_module
+from parallax.core.annotations.anchoring import file_key
 from parallax.core.annotations.book import AnnotationBook, default_workspace
+from parallax.core.annotations.models import now
 from parallax.core.document import Document, Origin
 from parallax.core.ingest import load
 
@@ -188,41 +196,60 @@ def test_default_workspace_location(tmp_path, demo_path):
     assert demo_path.parent not in demo.parents  # never inside the installed package
 
 
-# --- anchoring -------------------------------------------------------------------------------
+# --- anchoring ---------------------------------------------------------------------------------
+
+
+def annotated(target, *, orphaned: bool = False) -> Annotation:
+    moment = now()
+    return Annotation(
+        id="a1",
+        target=target,
+        reviewer="ana",
+        created=moment,
+        modified=moment,
+        orphaned=orphaned,
+    )
+
+
+def place(target, documents):
+    """Where an annotation on ``target`` goes in ``documents`` (``None`` when orphaned)."""
+    return Anchorer(documents).anchor(annotated(target), f"{file_key('a.txt')}#1")
 
 
 def test_unchanged_source_keeps_the_target():
     document = doc(BODY)
     target = make_target(document, 24, 37)
-    placed = Anchorer([document]).anchor(target, "a.txt#1")
-    assert placed.placement == "unchanged" and placed.target == target
+    placed = place(target, [document])
+    assert placed.placement == "unchanged" and placed.annotation.target == target
 
 
 def test_text_moved_by_an_edit_is_found_exactly():
     old = doc(BODY)
     target = make_target(old, 24, 37)
     new = doc("Breaking: " + BODY.replace("decided", "resolved"))
-    placed = Anchorer([new]).anchor(target, "a.txt#1")
-    assert placed.placement == "exact"
-    assert new.body[placed.target.start : placed.target.end] == "Sanna Takashi"
-    assert placed.target.document == new.id and placed.target.content_hash == new.content_hash
+    placed = place(target, [new])
+    assert placed.placement == "moved"
+    moved = placed.annotation.target
+    assert new.body[moved.start : moved.end] == "Sanna Takashi"
+    assert moved.document == new.id and moved.content_hash == new.content_hash
 
 
 def test_edited_quote_is_found_approximately():
     old = doc(BODY)
-    target = make_target(old, 0, 36)  # "Japanese Prime Minister Sanna Takashi"
+    target = make_target(old, 0, 36)  # "Japanese Prime Minister Sanna Takash"
     new = doc(BODY.replace("Sanna Takashi", "Sanae Takaichi"))
-    placed = Anchorer([new]).anchor(target, "a.txt#1")
-    assert placed.placement == "fuzzy"
-    assert new.body[placed.target.start : placed.target.end].startswith("Japanese Prime")
+    placed = place(target, [new])
+    assert placed.placement == "moved"
+    moved = placed.annotation.target
+    assert new.body[moved.start : moved.end].startswith("Japanese Prime")
 
 
 def test_removed_text_is_orphaned_never_dropped():
     old = doc(BODY)
-    annotation_target = make_target(old, 24, 37)
     new = doc("Something else entirely was written here instead, about fisheries.")
-    placed = Anchorer([new]).anchor(annotation_target, "a.txt#1")
-    assert placed.placement == "orphaned" and placed.target is None
+    placed = place(make_target(old, 24, 37), [new])
+    assert placed.placement == "orphaned" and placed.annotation.orphaned
+    assert placed.annotation.target == make_target(old, 24, 37)  # what it was on is kept
 
 
 def test_best_occurrence_is_chosen_by_context():
@@ -230,8 +257,8 @@ def test_best_occurrence_is_chosen_by_context():
     old = doc(body)
     target = make_target(old, body.index("rate fell"), body.index("rate fell") + 4)
     new = doc("Intro. " + body)
-    placed = Anchorer([new]).anchor(target, "a.txt#1")
-    assert new.body[placed.target.end : placed.target.end + 5] == " fell"
+    moved = place(target, [new]).annotation.target
+    assert new.body[moved.end : moved.end + 5] == " fell"
 
 
 def test_book_reanchors_records_moves_and_keeps_orphans(tmp_path):
@@ -269,7 +296,178 @@ def test_book_reanchors_records_moves_and_keeps_orphans(tmp_path):
 def test_reanchor_keeps_the_annotation_identity():
     old = doc(BODY)
     with Workspace.in_memory() as workspace:
-        annotation = workspace.create(make_target(old, 24, 37), key=None, reviewer="ana")
+        annotation = workspace.create(make_target(old, 24, 37), key="a.txt#1", reviewer="ana")
     new = doc("Now: " + BODY)
-    moved = reanchor(annotation, Anchorer([new]), None)
+    anchorer = Anchorer([new])
+    moved = reanchor(annotation, anchorer, anchorer.key(new.id))
     assert moved.id == annotation.id and moved.target.start == 29
+    assert (moved.reviewer, moved.created, moved.modified) == (
+        annotation.reviewer,
+        annotation.created,
+        annotation.modified,
+    )
+
+
+# --- damaged, foreign, empty and read-only workspaces (issue 11, items 6 and 8) ------------------
+
+
+def make_workspace(path, count: int = 300) -> None:
+    document = doc(BODY * 20)
+    with Workspace.open(path) as workspace:
+        for i in range(count):
+            workspace.create(
+                make_target(document, i, i + 40), key="a.txt#1", reviewer="ana", note="n" * 200
+            )
+
+
+def damage(path) -> bytes:
+    """Overwrite 4 KB in the middle of a workspace until SQLite calls it malformed."""
+    size = path.stat().st_size
+    rng = random.Random(7)
+    for page in range(size // 4096 // 2, size // 4096):
+        with open(path, "r+b") as handle:
+            handle.seek(page * 4096)
+            handle.write(rng.randbytes(4096))
+        connection = sqlite3.connect(path)
+        try:
+            if connection.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+                break
+        except sqlite3.DatabaseError:
+            break
+        finally:
+            connection.close()
+    return path.read_bytes()
+
+
+def test_a_damaged_workspace_is_refused_and_left_untouched(tmp_path, demo_path, cli):
+    source = tmp_path / "export.txt"
+    source.write_bytes(demo_path.read_bytes())
+    path = tmp_path / "review.sqlite"
+    make_workspace(path)
+    before = damage(path)
+    for readonly in (False, True):
+        with pytest.raises(WorkspaceError, match=r"damaged|malformed"):
+            Workspace.open(path, readonly=readonly)
+    export = tmp_path / "a.json"
+    export.write_text(
+        '{"schema": "parallax.annotations/1", "documents": [], "clusters": [], "annotations": []}'
+    )
+    imported = cli("import", str(export), str(source), "--workspace", str(path))
+    exported = cli("export", str(source), "--workspace", str(path))
+    for result in (imported, exported):
+        assert result.returncode == 3, result.stderr
+        [line] = result.stderr.decode().splitlines()
+        assert "left untouched" in line
+    assert path.read_bytes() == before
+    assert not Path(f"{path}-wal").exists()
+
+
+def test_a_foreign_database_with_our_application_id_is_never_written(tmp_path):
+    path = tmp_path / "foreign.sqlite"
+    connection = sqlite3.connect(path)
+    connection.execute(f"PRAGMA application_id = {store_module.APPLICATION_ID}")
+    connection.execute("CREATE TABLE mine (x)")
+    connection.commit()
+    connection.close()
+    before = path.read_bytes()
+    for version in (0, 1, store_module.SCHEMA_VERSION):
+        connection = sqlite3.connect(path)
+        connection.execute(f"PRAGMA user_version = {version}")
+        connection.commit()
+        connection.close()
+        before = path.read_bytes()
+        with pytest.raises(WorkspaceError, match="not a Parallax workspace"):
+            Workspace.open(path)
+        assert path.read_bytes() == before  # not even switched to WAL
+    connection = sqlite3.connect(path)
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    connection.close()
+
+
+def test_an_empty_file_is_not_adopted_as_a_workspace(tmp_path, demo_path, cli):
+    source = tmp_path / "export.txt"
+    source.write_bytes(demo_path.read_bytes())
+    path = tmp_path / ".parallax" / "review.sqlite"
+    path.parent.mkdir()
+    path.touch()
+    for readonly in (False, True):
+        with pytest.raises(WorkspaceError, match="empty file"):
+            Workspace.open(path, readonly=readonly)
+    result = cli("export", str(source), "--format", "json", "-o", str(tmp_path / "a.json"))
+    assert result.returncode == 3 and b"empty file" in result.stderr
+    assert path.stat().st_size == 0
+    # A new workspace is never seen half made: it appears whole, or not at all.
+    fresh = tmp_path / "new" / "review.sqlite"
+    Workspace.open(fresh).close()
+    assert sorted(p.name for p in fresh.parent.iterdir()) == ["review.sqlite"]
+    with Workspace.open(fresh, readonly=True) as opened:
+        assert opened.all() == []
+
+
+class FailingConnection:
+    """An SQLite connection that starts failing as a damaged file would."""
+
+    def __init__(self, connection: sqlite3.Connection) -> None:
+        self.connection = connection
+        self.broken = False
+
+    def execute(self, *args):
+        if self.broken:
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return self.connection.execute(*args)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def test_a_database_error_after_opening_makes_the_workspace_read_only(tmp_path):
+    path = tmp_path / "review.sqlite"
+    make_workspace(path, count=3)
+    with Workspace.open(path) as workspace:
+        failing = FailingConnection(workspace._db)
+        workspace._db = failing
+        book = AnnotationBook(workspace, [doc(BODY * 20, path="a.txt")])
+        assert len(book.annotations()) == 3
+        failing.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        before = path.read_bytes()
+        failing.broken = True
+        with pytest.raises(WorkspaceError, match="left untouched"):
+            book.annotate(make_target(doc(BODY * 20), 0, 8), "ana", tags=["x"])
+        assert workspace.readonly and "malformed" in workspace.problem
+        with pytest.raises(WorkspaceError):
+            workspace.all()
+        failing.broken = False
+        with pytest.raises(ReadOnlyWorkspace):  # nothing more is written into it
+            workspace.create(make_target(doc(BODY), 0, 8), key=None, reviewer="ana")
+    assert path.read_bytes() == before
+
+
+def test_a_read_only_workspace_can_be_exported(demo_path):
+    folder = Path(tempfile.mkdtemp(prefix="parallax-ro-", dir="/tmp"))
+    try:
+        source = folder / "export.txt"
+        source.write_bytes(demo_path.read_bytes())
+        corpus = load([source])
+        path = default_workspace(source)
+        with Workspace.open(path) as workspace:
+            first = corpus.documents[0]
+            start = first.body.index("Sanna")
+            AnnotationBook(workspace, corpus.documents).annotate(
+                make_target(first, start, start + 13), "ana", tags=["error"]
+            )
+        assert sorted(p.name for p in path.parent.iterdir()) == ["review.sqlite"]
+        for item in (path, source):
+            item.chmod(0o444)
+        for item in (path.parent, folder):
+            item.chmod(0o555)
+        command = [sys.executable, "-m", "parallax.tui", "export", str(source), "--format", "csv"]
+        if os.geteuid() == 0:  # root writes anywhere: run it as nobody
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", *command]
+        result = subprocess.run(command, capture_output=True, timeout=300, cwd="/")
+        assert result.returncode == 0, result.stderr
+        assert "Sanna Takashi" in result.stdout.decode("utf-8-sig")
+        assert sorted(p.name for p in path.parent.iterdir()) == ["review.sqlite"]
+    finally:
+        for item in (folder, path.parent):
+            item.chmod(0o755)
+        shutil.rmtree(folder)

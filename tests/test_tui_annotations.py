@@ -6,14 +6,17 @@ from __future__ import annotations
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
 from pathlib import Path
 
 import jsonschema
+import pytest
 
 from parallax.core.annotations import Workspace, make_target
+from parallax.core.annotations.book import default_workspace
 from parallax.core.data import schema_path
 from parallax.tui.app import make_app
 from parallax.tui.screens.annotate import ExportScreen, NoteScreen, OrphansScreen, TagScreen
@@ -22,7 +25,8 @@ from parallax.tui.screens.stories import StoriesScreen
 from parallax.tui.session import Sources
 from parallax.tui.widgets.panes import AlignedPanes
 from parallax.tui.widgets.status import StatusLine
-from tests.tui_helpers import demo_session, pinned_settings, wait_for
+from tests.test_annotations import FailingConnection, damage, make_workspace
+from tests.tui_helpers import demo_session, pinned_settings, session_from, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -194,7 +198,7 @@ async def test_refresh_shows_another_reviewers_work_and_orphans_are_listed(tmp_p
             )
             orphan = make_target(document, 0, 5)
             other.create(
-                orphan.model_copy(update={"exact": "text nowhere to be found", "document": "x"}),
+                orphan.model_copy(update={"exact": "text nowhere to be found"}),
                 key=None,
                 reviewer="bob",
                 tags=["lost"],
@@ -286,3 +290,118 @@ async def test_mouse_drag_selects_a_span(tmp_path):
         column, start, end = review.span
         assert column == review.columns[0]
         assert (start, end) == (line.start, line.start + 8)  # cells 0..7 of the text, inclusive
+
+
+# --- issue 10: annotations stay on their text; issue 11: unusable workspaces ----------------------
+
+
+def notification_titles(app) -> list[str]:
+    return [n.title for n in app._notifications]
+
+
+async def test_opening_the_app_on_another_file_changes_no_annotation(tmp_path, demo_path):
+    source = tmp_path / "export.txt"
+    source.write_bytes(demo_path.read_bytes())
+    other = tmp_path / "other.jsonl"
+    other.write_text(
+        json.dumps({"id": "n1", "title": "Results", "body": "Revenue rose 2 percent in 2026."})
+        + "\n"
+        + json.dumps({"id": "n2", "title": "Quake", "body": "At least 2 killed, 15 km deep."})
+        + "\n"
+    )
+    async with make_app(pinned_settings(), Sources(paths=[str(source)])).run_test(
+        size=(120, 40)
+    ) as pilot:
+        review = await open_review(pilot)
+        for _ in range(4):  # tag four discrepancies
+            await pilot.press("x", "n")
+    workspace = tmp_path / ".parallax" / "review.sqlite"
+    with Workspace.open(workspace) as opened:
+        before = ([s.annotation for s in opened.all()], opened.history())
+    assert len(before[0]) == 4
+    # The app on the other file alone (its workspace is the same one, beside it).
+    assert default_workspace(other) == workspace
+    app = make_app(pinned_settings(workspace=workspace), session=session_from([other]))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for(pilot, lambda: app.book is not None)
+        assert app.book.annotations() == [] and app.book.elsewhere == 4
+        await pilot.press("q")
+    with Workspace.open(workspace) as opened:
+        assert ([s.annotation for s in opened.all()], opened.history()) == before
+    assert review is not None
+
+
+async def test_tags_follow_their_discrepancy_after_a_source_edit_in_the_app(tmp_path, demo_path):
+    source = tmp_path / "export.txt"
+    source.write_bytes(demo_path.read_bytes())
+
+    def app():
+        return make_app(pinned_settings(), Sources(paths=[str(source)]))
+
+    async with app().run_test(size=(160, 40)) as pilot:
+        review = await open_review(pilot)
+        entity = await to_entity(pilot, review)
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
+        await pilot.press(*"err", "enter")
+        await wait_for(pilot, lambda: pilot.app.screen is review)
+        assert status_tags(review) == ["error"]
+    lines = source.read_text(encoding="utf-8").split("\n")
+    lines[10] = lines[10].replace(" has ", "  has ")  # whitespace, in version #3
+    source.write_text("\n".join(lines), encoding="utf-8")
+    async with app().run_test(size=(160, 40)) as pilot:
+        review = await open_review(pilot)
+        again = await to_entity(pilot, review)
+        assert again.id != entity.id  # a new analysis, new ids
+        assert status_tags(review) == ["error"]
+        assert pilot.app.book.orphans() == []
+
+
+@pytest.mark.parametrize("kind", ["damaged", "newer", "foreign", "truncated"])
+async def test_a_workspace_that_cannot_be_used_opens_the_app_read_only(tmp_path, kind):
+    path = tmp_path / "review.sqlite"
+    if kind == "damaged":
+        make_workspace(path)
+        damage(path)
+    elif kind == "newer":
+        make_workspace(path, count=2)
+        connection = sqlite3.connect(path)
+        connection.execute("PRAGMA user_version = 99")
+        connection.commit()
+        connection.close()
+    elif kind == "foreign":
+        connection = sqlite3.connect(path)
+        connection.execute("CREATE TABLE notes (x)")
+        connection.commit()
+        connection.close()
+    else:
+        path.touch()
+    before = path.read_bytes()
+    app = app_with(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        assert app.book is not None and app.book.readonly
+        titles = notification_titles(app)
+        assert "Workspace read-only" in titles and "Annotations unavailable" not in titles
+        await pilot.press("x", "t")  # nothing is saved, nothing crashes
+        assert status_tags(review) == []
+        await pilot.press("escape", "escape", "o")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, OrphansScreen))
+    assert path.read_bytes() == before
+
+
+async def test_damage_found_later_keeps_the_app_running_read_only(tmp_path):
+    path = tmp_path / "review.sqlite"
+    app = app_with(path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        review = await open_review(pilot)
+        await pilot.press("x")
+        assert status_tags(review) == ["[dismissed]"]
+        failing = FailingConnection(app.book.workspace._db)
+        app.book.workspace._db = failing
+        failing.broken = True
+        await pilot.press("c")
+        assert "Not saved" in notification_titles(app)
+        assert app.book.readonly
+        await pilot.press("r", "u", "n")  # reload, undo, move on: messages, no traceback
+        assert review.current is not None

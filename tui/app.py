@@ -102,6 +102,15 @@ class ParallaxApp(App[None]):
         for batch in session.analyse_counts():
             self.call_from_thread(self.stories_screen.update_counts, batch)
         self.call_from_thread(self.stories_screen.refresh_table)
+        if session.relink_problem:
+            self.call_from_thread(
+                self.notify,
+                f"{session.relink_problem}. Annotations were matched with their discrepancies "
+                "but the workspace was not updated.",
+                title="Not saved",
+                severity="warning",
+                timeout=10,
+            )
 
     # --- navigation ---------------------------------------------------------------------------
 
@@ -142,28 +151,49 @@ class ParallaxApp(App[None]):
     # --- annotations --------------------------------------------------------------------------
 
     def open_book(self, session: ReviewSession) -> None:
-        """Open the workspace and place its annotations; read-only if it cannot be written."""
+        """Open the workspace and place its annotations. A workspace that cannot be written
+        opens read-only; one that cannot be read (damaged, not a workspace, newer) is left
+        untouched and the app works without its annotations, saying why."""
         path = self._workspace_path()
+        workspace: Workspace | None = None
+        problem: str | None = None
         try:
             workspace = Workspace.in_memory() if path is None else Workspace.open(path)
         except WorkspaceError as error:
+            problem = str(error)
             try:
                 workspace = Workspace.open(path, readonly=True)  # type: ignore[arg-type]
             except WorkspaceError:
-                self.notify(
-                    str(error), title="Annotations unavailable", severity="error", timeout=15
-                )
-                return
+                workspace = None
+        book: AnnotationBook | None = None
+        if workspace is not None:
+            try:
+                book = AnnotationBook(workspace, session.corpus.documents)
+            except WorkspaceError as error:
+                workspace.close()
+                problem = str(error)
+        if book is None:
+            assert path is not None and problem is not None
+            book = AnnotationBook(Workspace.unavailable(path, problem), session.corpus.documents)
             self.notify(
-                f"{error}. Opened read-only: nothing you do is saved.",
+                f"{problem}. Its annotations are not shown; nothing you do is saved.",
+                title="Workspace read-only",
+                severity="error",
+                timeout=15,
+            )
+        elif problem is not None or book.readonly:
+            reason = problem or book.workspace.problem or f"{path}: cannot write here"
+            self.notify(
+                f"{reason}. Opened read-only: nothing you do is saved.",
                 title="Workspace read-only",
                 severity="warning",
                 timeout=15,
             )
         if isinstance(session, IndexSession):  # documents are read from the index as needed
-            self.book = session.annotation_book(workspace)
+            self.book = session.annotation_book(book.workspace)
         else:
-            self.book = AnnotationBook(workspace, session.corpus.documents)
+            self.book = book
+            session.attach(book)
         orphans = self.book.orphans()
         if orphans:
             self.notify(
@@ -222,7 +252,13 @@ class ParallaxApp(App[None]):
             self.notify("Annotations are unavailable (see the earlier message).", severity="error")
             return
         if action == "refresh":
-            book.reload()
+            try:
+                book.reload()
+            except WorkspaceError as error:
+                self.notify(str(error), title="Not reloaded", severity="error", timeout=10)
+                return
+            if self.session is not None:
+                self.session.relink_analysed()
             screen.annotations_changed()
             self.notify("Annotations reloaded from the workspace.", timeout=2)
             return
@@ -267,6 +303,8 @@ class ParallaxApp(App[None]):
         reviewer = self.settings.reviewer
         if action in ("undo", "redo"):
             changed = book.undo(reviewer) if action == "undo" else book.redo(reviewer)
+            if self.session is not None:
+                self.session.relink_analysed()
             if changed is None:
                 self.bell()
                 self.notify(f"Nothing to {action}.", timeout=2)
@@ -330,6 +368,7 @@ class ParallaxApp(App[None]):
             if choice is None:
                 return
             kind, path = choice
+            session.relink_annotated()
             try:
                 text, count = render_export(
                     kind,  # type: ignore[arg-type]
@@ -344,7 +383,12 @@ class ParallaxApp(App[None]):
                     f"{path}: {error.strerror or error}", title="Not written", severity="error"
                 )
                 return
-            self.notify(f"Wrote {count} annotations to {path}", title=f"Export ({kind})")
+            left_out = (
+                f"; {book.elsewhere} on documents not open here are not in it"
+                if book.elsewhere
+                else ""
+            )
+            self.notify(f"Wrote {count} annotations to {path}{left_out}", title=f"Export ({kind})")
 
         self.push_screen(ExportScreen(folder), chosen)
 

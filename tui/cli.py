@@ -23,21 +23,14 @@ from typing import TextIO
 from rich.console import Console
 
 from parallax.core import __version__
-from parallax.core.annotations import (
-    Anchorer,
-    Annotation,
-    Stored,
-    Workspace,
-    WorkspaceError,
-    reanchor,
-)
+from parallax.core.annotations import Annotation, Workspace, WorkspaceError
 from parallax.core.annotations.book import AnnotationBook, default_workspace
 from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
 from parallax.core.data import demo_corpus_path, schema_path
 from parallax.core.entities import AliasTable
 from parallax.core.export.files import write_atomically
 from parallax.core.export.importing import ImportFileError, read_export
-from parallax.core.export.render import render_export
+from parallax.core.export.render import export_annotations, render_export
 from parallax.core.ingest import FORMATS, Corpus, load
 from parallax.core.report import build_report, render_markdown, report_json, summarise
 from parallax.core.safe import neutralize
@@ -398,16 +391,29 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     with stage_progress(err) as progress:
         corpus, clustering = _stories(args, err, progress)
     path = _workspace_path(args)
-    stored: list[Stored] = []
-    if path.exists():
-        try:
+    elsewhere = 0
+    try:
+        if path.exists():
             with Workspace.open(path, readonly=True) as workspace:
-                stored = AnnotationBook(workspace, corpus.documents).stored()
-        except WorkspaceError as error:
-            raise WorkspaceProblem(str(error)) from None
-    else:
-        err.write(f"parallax: {path}: no workspace yet; the export holds no annotation\n")
-    text, count = render_export(args.format, corpus.documents, clustering, stored, aliases=aliases)
+                if workspace.warning:
+                    err.write(f"parallax: {workspace.warning}\n")
+                book = AnnotationBook(workspace, corpus.documents)
+                text, count = export_annotations(
+                    args.format, corpus.documents, clustering, book, aliases=aliases
+                )
+                elsewhere = book.elsewhere
+        else:
+            err.write(f"parallax: {path}: no workspace yet; the export holds no annotation\n")
+            text, count = render_export(
+                args.format, corpus.documents, clustering, [], aliases=aliases
+            )
+    except WorkspaceError as error:
+        raise WorkspaceProblem(str(error)) from None
+    if elsewhere:
+        err.write(
+            f"parallax: {elsewhere} annotations of the workspace are on documents not read "
+            "here; they are not in this export\n"
+        )
     if args.output:
         try:
             write_atomically(Path(args.output), text)
@@ -435,22 +441,24 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_BAD_INPUT
     with stage_progress(err) as progress:
         corpus = _load(args, err, progress)
-    anchorer = Anchorer(corpus.documents)
-    placed = []
-    for annotation in incoming:
-        moved = reanchor(annotation, anchorer, annotation.document_key)
-        key = anchorer.key(moved.target.document) if not moved.orphaned else annotation.document_key
-        placed.append((Annotation(**moved.model_dump(exclude={"document_key"})), key))
+    incoming_pairs = [
+        (Annotation(**a.model_dump(exclude={"document_key"})), a.document_key) for a in incoming
+    ]
     path = _workspace_path(args)
     reviewer = args.reviewer or Settings.load().reviewer
     try:
         with Workspace.open(path) as workspace:
-            result = workspace.merge(placed, reviewer)
+            result = AnnotationBook(workspace, corpus.documents).merge(incoming_pairs, reviewer)
     except WorkspaceError as error:
         raise WorkspaceProblem(str(error)) from None
+    elsewhere = (
+        f", {result.elsewhere} on documents not read here (kept as they are)"
+        if result.elsewhere
+        else ""
+    )
     out.write(
         f"{source}: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-        f"could not anchor {result.unanchored} (kept as orphaned) into {path}\n"
+        f"could not anchor {result.unanchored} (kept as orphaned){elsewhere} into {path}\n"
     )
     return EXIT_OK
 

@@ -4,6 +4,11 @@ A thin service over ``parallax.core``. Stories are analysed on first use; the mo
 are kept whole and, for every story, its discrepancy counts (what the Stories screen shows), so
 memory stays bounded however large the corpus. The counts of a large corpus are computed in
 worker processes, which keeps the app responsive.
+
+With an annotation book attached, every story is relinked as soon as it is analysed: the
+annotations made on its discrepancies follow them to the new analysis (whose ids may differ), or
+are orphaned. Stories that carry such annotations are analysed here rather than in the worker
+processes, so that this happens before their counts are shown.
 """
 
 from __future__ import annotations
@@ -16,6 +21,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from parallax.core.annotations.book import AnnotationBook
+from parallax.core.annotations.store import WorkspaceError
 from parallax.core.cluster import Cluster, Clustering, ClusterSettings, cluster_documents
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
@@ -72,6 +79,9 @@ class ReviewSession:
         self._counts: dict[str, Counts] = {}
         self._discrepancy_ids: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
+        self.book: AnnotationBook | None = None
+        #: The last problem met while relinking (relinks then stay in memory only).
+        self.relink_problem: str | None = None
 
     @classmethod
     def load(cls, sources: Sources, progress: Progress | None = None) -> ReviewSession:
@@ -88,6 +98,48 @@ class ReviewSession:
             progress=progress,
         )
         return cls(corpus, clustering, sources.aliases)
+
+    # --- annotations ----------------------------------------------------------------------------
+
+    def attach(self, book: AnnotationBook | None) -> None:
+        """Relink ``book``'s annotations in every story analysed from now on, and in those
+        already analysed."""
+        self.book = book
+        self.relink_analysed()
+
+    def relink(self, story: Story) -> None:
+        """Match the annotations of a story with its discrepancies (see ``AnnotationBook``)."""
+        book = self.book
+        if book is None:
+            return
+        try:
+            book.relink(story)
+        except WorkspaceError as error:
+            self.relink_problem = str(error)
+        else:
+            self.relink_problem = book.problem or self.relink_problem
+
+    def relink_analysed(self) -> None:
+        """Relink every story in memory (after the annotations were read again)."""
+        with self._lock:
+            stories = list(self._stories.values())
+        for story in stories:
+            self.relink(story)
+
+    def annotated_clusters(self) -> set[str]:
+        """The stories that carry annotations on discrepancies."""
+        if self.book is None:
+            return set()
+        documents = self.book.annotated_documents()
+        return {
+            c.id for c in self.clusters if len(c.documents) > 1 and documents & set(c.documents)
+        }
+
+    def relink_annotated(self) -> None:
+        """Analyse (if needed) and relink every story that carries annotations: before an
+        export, so that it says where each annotation is now."""
+        for cluster_id in sorted(self.annotated_clusters(), key=self.position.__getitem__):
+            self.story(cluster_id)
 
     @property
     def problems(self) -> Sequence[Problem]:
@@ -138,11 +190,19 @@ class ReviewSession:
                 self._stories.popitem(last=False)
             self._counts[cluster_id] = story.severity_counts()
             self._discrepancy_ids[cluster_id] = tuple(d.id for d in story.discrepancies)
+        self.relink(story)
         return story
 
     def analyse_counts(self, workers: int | None = None) -> Iterator[list[str]]:
         """Count the discrepancies of every story not yet counted, yielding each batch of ids
         done. Large corpora use worker processes (default: one per CPU)."""
+        annotated = self.annotated_clusters()
+        first = [c for c in self.clusters if c.id in annotated and c.id not in self._counts]
+        for start in range(0, len(first), 50):
+            batch = first[start : start + 50]
+            for cluster in batch:
+                self.counts(cluster.id)  # analysed here, so relinked before it is shown
+            yield [c.id for c in batch]
         pending = [c for c in self.clusters if len(c.documents) > 1 and c.id not in self._counts]
         workers = workers if workers is not None else (os.cpu_count() or 1)
         if workers <= 1 or len(pending) < 200:

@@ -1,4 +1,10 @@
-"""CSV export: one row per annotation, for spreadsheets (UTF-8 with a byte-order mark).
+"""CSV export, for spreadsheets (UTF-8 with a byte-order mark): one row per reading.
+
+An annotation on a discrepancy has one row for every version of the story (``reading`` numbers
+them, ``annotated`` marks the version the reviewer was looking at), each with that version's
+text, so no side of a discrepancy is left out; a span annotation has one row. Rows of one
+annotation share its ``id`` and repeat what the reviewer said and the discrepancy's kind,
+severity, tier and summary. ``published`` is the version's timestamp in ISO 8601.
 
 Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
 or a carriage return) get a leading apostrophe: document text is untrusted.
@@ -8,21 +14,24 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
 
-from parallax.core.discrepancy import Discrepancy
 from parallax.core.export.native import AnnotationExport
 
 COLUMNS = (
     "id",
     "story",
+    "discrepancy",
+    "kind",
+    "severity",
+    "tier",
+    "summary",
+    "reading",
+    "annotated",
     "document",
     "document_index",
     "source",
     "title",
-    "discrepancy",
-    "kind",
-    "severity",
+    "published",
     "field",
     "start",
     "end",
@@ -43,7 +52,7 @@ def _cell(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def export_csv(export: AnnotationExport, discrepancies: Mapping[str, Discrepancy]) -> str:
+def export_csv(export: AnnotationExport) -> str:
     """The annotations as CSV text (with a BOM, so spreadsheets read it as UTF-8)."""
     documents = {d.id: d for d in export.documents}
     buffer = io.StringIO()
@@ -51,29 +60,38 @@ def export_csv(export: AnnotationExport, discrepancies: Mapping[str, Discrepancy
     writer.writerow(COLUMNS)
     for annotation in export.annotations:
         target = annotation.target
-        document = documents.get(target.document)
-        discrepancy = discrepancies.get(target.discrepancy or "")
-        row = (
-            annotation.id,
-            target.cluster,
-            target.document,
-            document.index if document else "",
-            document.source if document else "",
-            document.title if document else "",
-            target.discrepancy,
-            discrepancy.kind if discrepancy else "",
-            discrepancy.severity if discrepancy else "",
-            target.field,
-            target.start,
-            target.end,
-            target.exact,
-            "; ".join(annotation.tags),
-            annotation.note,
-            annotation.status,
-            annotation.reviewer,
-            annotation.created.isoformat(timespec="milliseconds"),
-            annotation.modified.isoformat(timespec="milliseconds"),
-            "yes" if annotation.orphaned else "",
-        )
-        writer.writerow([_cell(v) for v in row])
+        primary = target.primary()
+        quotes = list(target.readings) or [primary]
+        if primary not in quotes:
+            quotes.insert(0, primary)
+        for number, quote in enumerate(quotes, 1):
+            document = documents.get(quote.document)
+            row = (
+                annotation.id,
+                target.cluster,
+                target.discrepancy,
+                target.kind,
+                target.severity,
+                target.tier,
+                target.summary,
+                number,
+                "yes" if quote == primary else "",
+                quote.document,
+                document.index if document else "",
+                document.source if document else "",
+                document.title if document else "",
+                document.published if document else "",
+                quote.field,
+                quote.start,
+                quote.end,
+                quote.exact,
+                "; ".join(annotation.tags),
+                annotation.note,
+                annotation.status,
+                annotation.reviewer,
+                annotation.created.isoformat(timespec="milliseconds"),
+                annotation.modified.isoformat(timespec="milliseconds"),
+                "yes" if annotation.orphaned else "",
+            )
+            writer.writerow([_cell(v) for v in row])
     return "\ufeff" + buffer.getvalue()
