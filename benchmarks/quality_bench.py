@@ -41,12 +41,12 @@ from pathlib import Path
 
 from parallax.core.cluster import Cluster
 from parallax.core.data import demo_corpus_path
+from parallax.core.dates import date_spans
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.document import Document, document_id
-from parallax.core.dates import date_spans
 from parallax.core.ingest import load
-from parallax.core.text import CITATION_RUN
 from parallax.core.report import analyse_story
+from parallax.core.text import CITATION_RUN
 
 HERE = Path(__file__).resolve().parent
 GOLD = HERE / "gold"

@@ -114,6 +114,10 @@ class Discrepancy(Frozen):
         (), description="Documents whose reading sits elsewhere in the story than the others'."
     )
 
+    def reading_for(self, document_id: str) -> Reading | None:
+        """This discrepancy's reading for one document."""
+        return next((r for r in self.readings if r.document == document_id), None)
+
 
 def find_discrepancies(
     documents: Sequence[Document],
