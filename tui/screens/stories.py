@@ -13,15 +13,17 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from parallax.core.safe import neutralize
+from parallax.tui.annotating import AnnotationController, Change
 from parallax.tui.session import ReviewSession
+from parallax.tui.text import plural, untrusted
 
 _FIRST_ROWS = 200
 _SLICE_ROWS = 500
 
 
 class StoriesScreen(Screen):
-    """Every story of the corpus; Enter opens one, typing filters."""
+    """Every story of the corpus; Enter opens one (also from the filter field), typing
+    filters."""
 
     BINDINGS = [
         Binding("enter", "open", "Open story", priority=True, id="open_story"),
@@ -36,8 +38,9 @@ class StoriesScreen(Screen):
     hide_singletons: reactive[bool] = reactive(False)
     filter_text: reactive[str] = reactive("")
 
-    def __init__(self) -> None:
+    def __init__(self, annotations: AnnotationController) -> None:
         super().__init__()
+        self.annotations = annotations
         self.session: ReviewSession | None = None
         self.order: list[str] = []  # cluster ids shown, in table order
         self._generation = 0
@@ -60,6 +63,7 @@ class StoriesScreen(Screen):
         self.query_one("#story-filter").display = False
         table.display = False
         table.focus()
+        self.annotations.changed.subscribe(self, self._annotations_changed)
         session = self.app.session  # type: ignore[attr-defined]
         if session is not None:
             self.show_session(session)
@@ -68,7 +72,7 @@ class StoriesScreen(Screen):
 
     def show_progress(self, label: str, done: int, total: int) -> None:
         """Called by the app while it loads: a label and a progress bar."""
-        self.query_one("#loading-label", Static).update(label)
+        self.query_one("#loading-label", Static).update(Text(label))
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
 
@@ -170,12 +174,14 @@ class StoriesScreen(Screen):
             table.move_cursor(row=ids.index(keep))
         stories = sum(1 for c in session.clusters if len(c.documents) > 1)
         singles = len(session.clusters) - stories
-        self.query_one("#stories-summary", Static).update(
-            f"{len(session.documents)} documents · {stories} stories with several versions · "
-            f"{singles} single document{'' if singles == 1 else 's'}"
-            + (" (hidden)" if self.hide_singletons else "")
-            + (f" · {len(session.problems)} problems reading sources" if session.problems else "")
+        summary = (
+            f"{plural(len(session.documents), 'document')} · "
+            f"{plural(stories, 'story', 'stories')} with several versions · "
+            f"{plural(singles, 'single document')}" + (" (hidden)" if self.hide_singletons else "")
         )
+        if session.problems:
+            summary += f" · {plural(len(session.problems), 'problem')} reading sources"
+        self.query_one("#stories-summary", Static).update(Text(summary))
 
     def _add_rows(self, table: DataTable, start: int, stop: int, generation: int) -> None:
         if generation != self._generation:
@@ -225,21 +231,34 @@ class StoriesScreen(Screen):
         if len(documents) > 1 and session.is_analysed(cluster_id):
             severity = session.counts(cluster_id)
             counts = [str(severity["high"]), str(severity["medium"]), str(severity["low"])]
-            done = self.app.reviewed_count(cluster_id)  # type: ignore[attr-defined]
+            done = self.annotations.reviewed_count(session.discrepancy_ids(cluster_id))
             reviewed = f"{done}/{sum(severity.values())}"
         elif len(documents) == 1:
             counts = ["", "", ""]
+        title = untrusted(first.title or "(untitled)")
+        title.overflow = "ellipsis"
+        outlets = untrusted(", ".join(sources))
+        outlets.overflow = "ellipsis"
         return [
-            str(number),
-            Text(neutralize(first.title or "(untitled)", keep_newlines=False), overflow="ellipsis"),
-            str(len(documents)),
-            Text(neutralize(", ".join(sources), keep_newlines=False), overflow="ellipsis"),
-            span,
+            Text(str(number)),
+            title,
+            Text(str(len(documents))),
+            outlets,
+            Text(span),
             Text(counts[0], style="bold red" if counts[0] not in ("0", "", "…") else ""),
-            counts[1],
-            counts[2],
-            reviewed,
+            Text(counts[1]),
+            Text(counts[2]),
+            Text(reviewed),
         ]
+
+    def _annotations_changed(self, change: Change) -> None:
+        if self.session is None:
+            return
+        if change.cluster is None:
+            session = self.session
+            self.update_counts([c.id for c in session.clusters if session.is_analysed(c.id)])
+        else:
+            self.update_counts([change.cluster])
 
     def watch_hide_singletons(self) -> None:
         self.refresh_table()
@@ -250,13 +269,15 @@ class StoriesScreen(Screen):
     # --- actions ---------------------------------------------------------------------------------
 
     def action_open(self) -> None:
+        """Open the story under the cursor; from the filter field, the best match."""
         table = self.query_one(DataTable)
-        if self.focused is self.query_one("#story-filter", Input):
-            table.focus()  # Enter in the filter field ends filtering
-            return
         if self.session is None or not self.order:
+            self.app.bell()
             return
-        self.app.open_story(self.order, table.cursor_row)  # type: ignore[attr-defined]
+        if self.focused is self.query_one("#story-filter", Input):
+            table.focus()  # the filter stays applied; Escape clears it
+        row = min(max(table.cursor_row, 0), len(self.order) - 1)
+        self.app.open_story(self.order, row)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -285,8 +306,9 @@ class StoriesScreen(Screen):
         self.filter_text = event.value.strip()
 
     @on(Input.Submitted, "#story-filter")
-    def _filter_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
 
     def on_key(self, event) -> None:
         """Typing a letter that is not a binding starts filtering."""

@@ -3,6 +3,7 @@
 One Line-API widget draws every visible version as a column, so all panes scroll together and
 the same claim starts on the same line in each. Only visible lines are built, and built lines
 are cached until the story, the visible versions, the size or the current discrepancy change.
+The widget keeps the current discrepancy in view whenever it or the layout changes.
 """
 
 from __future__ import annotations
@@ -51,37 +52,9 @@ class AlignedPanes(ScrollView, can_focus=True):
         "panes--low",
         "panes--pointer",
         "panes--selection",
+        "panes--unimportant",
+        "panes--elsewhere",
     }
-    DEFAULT_CSS = """
-    AlignedPanes {
-        background: $surface;
-        color: $foreground;
-        scrollbar-size-vertical: 1;
-    }
-    /* Every kind has its own set of text styles too, so kinds stay apart without colour. */
-    AlignedPanes > .panes--entity { background: $error 35%; color: $text; text-style: bold; }
-    AlignedPanes > .panes--number {
-        background: $warning 35%; color: $text; text-style: bold underline;
-    }
-    AlignedPanes > .panes--date { background: $accent 35%; color: $text; text-style: bold italic; }
-    AlignedPanes > .panes--citation { color: $text-secondary; text-style: dim underline; }
-    AlignedPanes > .panes--qualifier { color: $text-warning; text-style: italic underline; }
-    AlignedPanes > .panes--omission { background: $error 12%; text-style: dim italic; }
-    AlignedPanes > .panes--wording { color: $text-primary; text-style: underline; }
-    AlignedPanes > .panes--spelling { color: $text-success; text-style: italic; }
-    AlignedPanes > .panes--metadata { color: $text-accent; text-style: bold italic underline; }
-    AlignedPanes > .panes--current { text-style: reverse bold; }
-    AlignedPanes > .panes--search { background: $success 50%; color: $text; text-style: bold; }
-    AlignedPanes > .panes--gap { color: $text-muted; text-style: italic; }
-    AlignedPanes > .panes--section { text-style: bold underline; }
-    AlignedPanes > .panes--separator { color: $foreground 25%; }
-    AlignedPanes > .panes--separator-focused { color: $accent; }
-    AlignedPanes > .panes--high { color: $text-error; text-style: bold; }
-    AlignedPanes > .panes--medium { color: $text-warning; }
-    AlignedPanes > .panes--low { color: $text-muted; }
-    AlignedPanes > .panes--pointer { color: $text-accent; text-style: bold; }
-    AlignedPanes > .panes--selection { background: $accent 60%; color: $text; }
-    """
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
         Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
@@ -94,6 +67,7 @@ class AlignedPanes(ScrollView, can_focus=True):
     search: reactive[str] = reactive("")
     span: reactive[tuple[int, int, int] | None] = reactive(None)
     statuses: var[dict[str, str]] = var(dict, always_update=True)
+    show_unimportant: reactive[bool] = reactive(False)
 
     class MarkClicked(Message):
         """The reader clicked a painted span."""
@@ -135,18 +109,24 @@ class AlignedPanes(ScrollView, can_focus=True):
         for discrepancy_id in (previous, current):
             self._forget_row_of(discrepancy_id)
         self.refresh()
+        self.reveal()
 
     def _forget_row_of(self, discrepancy_id: str | None) -> None:
         story, layout = self.story, self.layout_
         if discrepancy_id is None or story is None or layout is None:
             return
         discrepancy = story.by_id.get(discrepancy_id)
-        index = self.row_index(discrepancy.row) if discrepancy is not None else None
-        if index is None:
+        if discrepancy is None:
             return
-        top = layout.row_top[index]
-        for y in range(top, top + layout.row_height[index]):
-            self._cache.discard(y)
+        places = {layout.place_of(discrepancy.row, column) for column in self.columns}
+        for index in places - {None}:
+            top = layout.row_top[index]
+            for y in range(top, top + layout.row_height[index]):
+                self._cache.discard(y)
+
+    def watch_show_unimportant(self) -> None:
+        self._cache.clear()
+        self.refresh()
 
     def watch_focused_pane(self) -> None:
         self._cache.clear()
@@ -192,7 +172,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self._widths = [pane] * count
         self._widths[-1] += width - (count - 1) - pane * count
         self.layout_ = StoryLayout(
-            story.story.alignment.rows,
+            story.placements,
             [story.documents[c] for c in self.columns],
             self.columns,
             [w - GUTTER for w in self._widths],
@@ -200,6 +180,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self.layout_.height)
         self.post_message(self.LaidOut(tuple(self._widths)))
         self.refresh()
+        self.reveal()
 
     # --- geometry helpers --------------------------------------------------------------------
 
@@ -208,6 +189,44 @@ class AlignedPanes(ScrollView, can_focus=True):
         if self.layout_ is None:
             return None
         return self.layout_.index_of.get(alignment_row)
+
+    def lines_of(self, discrepancy_id: str) -> list[int]:
+        """The screen lines (of the whole layout) where the visible panes show a discrepancy:
+        the first and last line of each reading, or the line of a version's gap."""
+        story, layout = self.story, self.layout_
+        discrepancy = story.by_id.get(discrepancy_id) if story is not None else None
+        if layout is None or discrepancy is None or layout.index_of.get(discrepancy.row) is None:
+            return []  # not a body row (metadata shows in the headers, always in view)
+        lines: list[int] = []
+        for pane, column in enumerate(self.columns):
+            reading = discrepancy.readings[column] if column < len(discrepancy.readings) else None
+            if reading is not None and reading.start is not None and reading.field == "body":
+                for offset in (reading.start, max(reading.start, (reading.end or 0) - 1)):
+                    found = layout.row_of_offset(pane, offset)
+                    if found is not None:
+                        lines.append(found[1])
+                continue
+            place = layout.place_of(discrepancy.row, column)
+            if place is not None:
+                lines.append(layout.row_top[place])
+        return lines
+
+    def reveal(self) -> None:
+        """Scroll so the current discrepancy is in view in every visible pane, with a little
+        context above it; when it cannot all fit, its first line."""
+        if self.current is None or self.layout_ is None:
+            return
+        lines = self.lines_of(self.current)
+        if not lines:
+            return
+        top, bottom = min(lines), max(lines)
+        view = max(1, self.scrollable_content_region.height)
+        if self.scroll_y <= top and bottom < self.scroll_y + view:
+            return
+        target = max(0, top - min(3, view // 4))
+        if bottom >= target + view:
+            target = bottom - view + 1 if bottom - top < view else top
+        self.scroll_to(y=target, animate=False, immediate=True)
 
     def scroll_to_alignment_row(self, alignment_row: int, *, animate: bool = False) -> None:
         """Scroll so that a row is in view, with a little context above it."""
@@ -219,6 +238,26 @@ class AlignedPanes(ScrollView, can_focus=True):
         view = self.scrollable_content_region.height
         if top < self.scroll_y or top + height > self.scroll_y + view:
             self.scroll_to(y=max(0, top - min(3, view // 4)), animate=animate)
+
+    def find(self, query: str) -> bool:
+        """Scroll to the next line (after the top one, wrapping) where a visible version has
+        ``query``, ignoring case; False when none has it."""
+        layout, story = self.layout_, self.story
+        self.search = query
+        if not query or layout is None or story is None:
+            return False
+        needle = query.casefold()
+        start = int(self.scroll_y) + 1
+        for y in [*range(start, layout.height), *range(0, start)]:
+            for pane, column in enumerate(self.columns):
+                line = layout.line(pane, y)
+                if line is None or line.start is None:
+                    continue
+                body = story.documents[column].body
+                if needle in body[line.start : line.end].casefold():
+                    self.scroll_to(y=max(0, y - 2), animate=False)
+                    return True
+        return False
 
     def top_row(self) -> int | None:
         """The alignment row at the top of the view."""
@@ -278,6 +317,10 @@ class AlignedPanes(ScrollView, can_focus=True):
             if line.first:
                 text.append("╌ not in this version ╌", self._style("gap"))
             return text
+        if line.elsewhere:
+            if line.first:
+                text.append("╌ further down, in this version's order ╌", self._style("elsewhere"))
+            return text
         if line.start is None or line.end is None:
             return text
         document = story.documents[column]
@@ -286,11 +329,15 @@ class AlignedPanes(ScrollView, can_focus=True):
             body.stylize(self._style("section"))
         current = self.current
         for mark in story.marks.get((column, row.index), ()):
+            if mark.unimportant and not self.show_unimportant:
+                continue
             start, end = max(mark.start, line.start), min(mark.end, line.end)
             if start >= end:
                 continue
             style = self._style(mark.kind)
-            if not mark.whole_claim:
+            if mark.unimportant:
+                style += self._style("unimportant")
+            elif not mark.whole_claim:
                 style += _INTENSITY[mark.severity]
             if self.statuses.get(mark.discrepancy) == "dismissed":
                 style += _DISMISSED
@@ -318,11 +365,13 @@ class AlignedPanes(ScrollView, can_focus=True):
     def _gutter(self, column: int, row: int, line: PaneLine) -> Text:
         story = self.story
         assert story is not None
-        if not line.first:
+        if not line.first or line.blank or line.elsewhere:
             return Text(" " * GUTTER)
         current = self.current
         if current is not None and any(
-            m.discrepancy == current for m in story.marks.get((column, row), ())
+            m.discrepancy == current
+            for m in story.marks.get((column, row), ())
+            if self.show_unimportant or not m.unimportant
         ):
             return Text("▶ ", self._style("pointer"))
         if line.gap and current is not None:
@@ -332,7 +381,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         severity = story.worst_severity(column, row)
         if severity is None:
             return Text(" " * GUTTER)
-        marks = story.marks.get((column, row), ())
+        marks = [m for m in story.marks.get((column, row), ()) if not m.unimportant]
         if marks and all(self.statuses.get(m.discrepancy) == "confirmed" for m in marks):
             return Text("✓ ", self._style("pointer"))
         return Text(f"{SEVERITY_MARKS[severity]} ", self._style(severity))
@@ -394,7 +443,12 @@ class AlignedPanes(ScrollView, can_focus=True):
         if hit is None:
             return
         _, row, offset = hit
-        mark = story.mark_at(self.columns[pane[0]], layout.rows[row].index, offset)
+        mark = story.mark_at(
+            self.columns[pane[0]],
+            layout.rows[row].index,
+            offset,
+            unimportant=self.show_unimportant,
+        )
         if mark is not None:
             self.post_message(self.MarkClicked(mark.discrepancy))
 
