@@ -16,7 +16,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
@@ -143,15 +143,17 @@ class ReviewScreen(Screen):
         ),
     ]
 
-    story_index: reactive[int] = reactive(0, init=False)
-    current: reactive[str | None] = reactive(None, init=False, always_update=True)
+    # The review state. ``var``s: the screen draws nothing itself, its watchers hand each
+    # change down to the widgets that show it (a ``reactive`` would repaint the whole screen).
+    story_index: var[int] = var(0, init=False)
+    current: var[str | None] = var(None, init=False, always_update=True)
     columns: var[tuple[int, ...]] = var(())
-    focused_pane: reactive[int] = reactive(0, init=False)
-    keep: reactive[Filter] = reactive(Filter, init=False)
-    span: reactive[tuple[int, int, int] | None] = reactive(None, init=False)
-    show_unimportant: reactive[bool] = reactive(False, init=False)
-    list_open: reactive[bool] = reactive(False, init=False)
-    detail_expanded: reactive[bool] = reactive(False, init=False)
+    focused_pane: var[int] = var(0, init=False)
+    keep: var[Filter] = var(Filter, init=False)
+    span: var[tuple[int, int, int] | None] = var(None, init=False)
+    show_unimportant: var[bool] = var(False, init=False)
+    list_open: var[bool] = var(False, init=False)
+    detail_expanded: var[bool] = var(False, init=False)
 
     def __init__(
         self,

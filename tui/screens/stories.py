@@ -45,6 +45,7 @@ class StoriesScreen(Screen):
         self.order: list[str] = []  # cluster ids shown, in table order
         self._generation = 0
         self._columns_for = 0  # the terminal width the columns were sized for
+        self._ready = False  # composed and mounted: the loading workers may call in before
 
     def compose(self) -> ComposeResult:
         with Vertical(id="loading"):
@@ -64,6 +65,7 @@ class StoriesScreen(Screen):
         table.display = False
         table.focus()
         self.annotations.changed.subscribe(self, self._annotations_changed)
+        self._ready = True
         session = self.app.session  # type: ignore[attr-defined]
         if session is not None:
             self.show_session(session)
@@ -72,12 +74,16 @@ class StoriesScreen(Screen):
 
     def show_progress(self, label: str, done: int, total: int) -> None:
         """Called by the app while it loads: a label and a progress bar."""
+        if not self._ready:
+            return
         self.query_one("#loading-label", Static).update(Text(label))
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
 
     def show_session(self, session: ReviewSession) -> None:
-        """The corpus is loaded: fill the table."""
+        """The corpus is loaded: fill the table (when mounted: mounting shows it otherwise)."""
+        if not self._ready:
+            return
         self.session = session
         self.query_one("#loading").display = False
         self.query_one(DataTable).display = True
@@ -143,7 +149,7 @@ class StoriesScreen(Screen):
     def refresh_table(self) -> None:
         """Rebuild the rows from the session, keeping the cursor on the same story."""
         session = self.session
-        if session is None:
+        if session is None or not self._ready:
             return
         table = self.query_one(DataTable)
         keep = self.order[table.cursor_row] if self.order and table.row_count else None
@@ -195,6 +201,8 @@ class StoriesScreen(Screen):
 
     def update_counts(self, cluster_ids: list[str]) -> None:
         """Some stories were analysed: fill in their cells without rebuilding the table."""
+        if not self._ready:
+            return
         table = self.query_one(DataTable)
         shown = set(self.order[: table.row_count])
         for cluster_id in cluster_ids:

@@ -45,14 +45,23 @@ class DetailPanel(Widget):
         "detail--summary",
     }
 
-    discrepancy: reactive[Discrepancy | None] = reactive(None, layout=True)
-    groups: reactive[tuple[Group, ...]] = reactive((), layout=True)
-    notes: reactive[tuple[tuple[str, str], ...]] = reactive((), layout=True)
-    hint: reactive[str] = reactive("", layout=True)
-    expanded: reactive[bool] = reactive(False, layout=True)
+    discrepancy: reactive[Discrepancy | None] = reactive(None)
+    groups: reactive[tuple[Group, ...]] = reactive(())
+    notes: reactive[tuple[tuple[str, str], ...]] = reactive(())
+    hint: reactive[str] = reactive("")
+    expanded: reactive[bool] = reactive(False)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lines_for: tuple[tuple, list[Text]] | None = None
+        self._height = 0
 
     def watch_expanded(self, expanded: bool) -> None:
         self.set_class(expanded, "-expanded")
+        self._changed()
+
+    def watch_hint(self) -> None:
+        self._changed()
 
     def show(
         self,
@@ -64,17 +73,44 @@ class DetailPanel(Widget):
         self.set_reactive(DetailPanel.discrepancy, discrepancy)
         self.set_reactive(DetailPanel.groups, tuple(groups))
         self.set_reactive(DetailPanel.notes, tuple(notes))
-        self.refresh(layout=True)
+        self._changed()
+
+    def _changed(self) -> None:
+        """Redraw; lay the screen out again only when the height changes (it rarely does, and
+        a layout costs far more than a redraw)."""
+        height = len(self._lines(self._width()))
+        self.refresh(layout=height != self._height)
+        self._height = height
+
+    def _width(self) -> int:
+        return max(20, self.content_region.width or (self.app.size.width - 2))
+
+    def get_content_height(self, container, viewport, width: int) -> int:
+        return max(1, len(self._lines(width)))
 
     def render(self) -> Text:
-        out = Text()
+        return Text("\n").join(self._lines(self._width()))
+
+    def _lines(self, width: int) -> list[Text]:
+        key = (
+            width,
+            self.discrepancy.id if self.discrepancy else None,
+            self.groups,
+            self.notes,
+            self.hint,
+            self.expanded,
+        )
+        if self._lines_for is None or self._lines_for[0] != key:
+            self._lines_for = (key, self._build(width))
+        return self._lines_for[1]
+
+    def _build(self, width: int) -> list[Text]:
         if self.hint:
-            out.append(self.hint, self.get_component_rich_style("detail--hint"))
-            return out
+            return [Text(self.hint, self.get_component_rich_style("detail--hint"))]
         discrepancy = self.discrepancy
         if discrepancy is None:
-            return out
-        width = max(20, self.content_region.width or 80)
+            return []
+        width = max(20, width)
         lines: list[Text] = []
         if len(self.groups) < 2:
             style = self.get_component_rich_style("detail--summary")
@@ -96,7 +132,7 @@ class DetailPanel(Widget):
             prefix = Text("✎ ", self.get_component_rich_style("detail--note"))
             style = self.get_component_rich_style("detail--note")
             lines += self._wrapped(prefix, f"{note} — {reviewer}", style, width)
-        return Text("\n").join(lines)
+        return lines
 
     def _wrapped(self, prefix: Text, text: str, style, width: int) -> list[Text]:
         """``prefix`` then untrusted ``text`` wrapped under itself (a hanging indent), CJK

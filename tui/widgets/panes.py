@@ -90,6 +90,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._laid_out_for: tuple | None = None
         self._styles: dict[str, Style] = {}
+        self._rich_style: Style | None = None
 
     # --- state -> layout ---------------------------------------------------------------------
 
@@ -150,6 +151,7 @@ class AlignedPanes(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._rich_style = None
         self._cache.clear()
 
     def _relayout(self) -> None:
@@ -228,17 +230,6 @@ class AlignedPanes(ScrollView, can_focus=True):
             target = bottom - view + 1 if bottom - top < view else top
         self.scroll_to(y=target, animate=False, immediate=True)
 
-    def scroll_to_alignment_row(self, alignment_row: int, *, animate: bool = False) -> None:
-        """Scroll so that a row is in view, with a little context above it."""
-        layout = self.layout_
-        index = self.row_index(alignment_row)
-        if layout is None or index is None:
-            return
-        top, height = layout.row_top[index], layout.row_height[index]
-        view = self.scrollable_content_region.height
-        if top < self.scroll_y or top + height > self.scroll_y + view:
-            self.scroll_to(y=max(0, top - min(3, view // 4)), animate=animate)
-
     def find(self, query: str) -> bool:
         """Scroll to the next line (after the top one, wrapping) where a visible version has
         ``query``, ignoring case; False when none has it."""
@@ -259,13 +250,6 @@ class AlignedPanes(ScrollView, can_focus=True):
                     return True
         return False
 
-    def top_row(self) -> int | None:
-        """The alignment row at the top of the view."""
-        if self.layout_ is None:
-            return None
-        index = self.layout_.row_at(int(self.scroll_y))
-        return None if index is None else self.layout_.rows[index].index
-
     # --- drawing -----------------------------------------------------------------------------
 
     def render_line(self, y: int) -> Strip:
@@ -276,7 +260,13 @@ class AlignedPanes(ScrollView, can_focus=True):
         if strip is None:
             strip = self._build_line(line)
             self._cache[line] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._base_style())
+
+    def _base_style(self) -> Style:
+        """The widget's own style (walking the DOM for it is costly: once per style change)."""
+        if self._rich_style is None:
+            self._rich_style = self.rich_style
+        return self._rich_style
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -287,7 +277,8 @@ class AlignedPanes(ScrollView, can_focus=True):
     def _build_line(self, y: int) -> Strip:
         layout, story = self.layout_, self.story
         if layout is None or story is None or y >= layout.height:
-            return Strip.blank(sum(self._widths) + max(0, len(self._widths) - 1), self.rich_style)
+            width = sum(self._widths) + max(0, len(self._widths) - 1)
+            return Strip.blank(width, self._base_style())
         segments: list[Segment] = []
         for pane, width in enumerate(self._widths):
             if pane:
@@ -303,7 +294,7 @@ class AlignedPanes(ScrollView, can_focus=True):
             segments.extend(text.render(self.app.console))
         # Every segment gets a style: Textual's colour filters (NO_COLOR) expect one.
         strip = Strip([Segment(t, s or _PLAIN) for t, s, _ in segments])
-        return strip.apply_style(self.rich_style).simplify()
+        return strip.apply_style(self._base_style()).simplify()
 
     def _pane_text(self, pane: int, line: PaneLine, width: int) -> Text:
         story = self.story
