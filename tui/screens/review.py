@@ -25,7 +25,6 @@ from parallax.core.report import Story
 from parallax.tui.annotating import DECISIONS, AnnotationController, Change, Subject
 from parallax.tui.grouping import choose_columns
 from parallax.tui.navigation import follow, next_undecided, step
-from parallax.tui.selection import extend_end, first_token, move_start
 from parallax.tui.session import ReviewSession
 from parallax.tui.settings import Settings
 from parallax.tui.story_view import Filter, StoryView
@@ -94,53 +93,11 @@ class ReviewScreen(Screen):
         Binding("greater_than_sign", "shift_right", "Versions ▶", show=False, id="shift_right"),
         Binding("escape", "back", "Back", show=False, id="back"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
-        Binding("v", "select_span", "Select text", show=False, id="select_span"),
         Binding("r", "refresh", "Reload annotations", show=False, id="refresh"),
         *[
             Binding(str(k), f"pick({k})", f"Show v{k} here", show=False, id=f"pick_{k}")
             for k in range(1, 10)
         ],
-        # While text is selected (v), the arrows move its end and shift+arrows its start.
-        Binding("right", "extend(1)", "Select more", show=False, priority=True, id="extend_word"),
-        Binding("left", "extend(-1)", "Select less", show=False, priority=True, id="shrink_word"),
-        Binding(
-            "down", "extend_line(1)", "Select line", show=False, priority=True, id="extend_line"
-        ),
-        Binding(
-            "up", "extend_line(-1)", "Unselect line", show=False, priority=True, id="shrink_line"
-        ),
-        Binding(
-            "shift+right",
-            "move_start(1)",
-            "Selection starts later",
-            show=False,
-            priority=True,
-            id="start_later",
-        ),
-        Binding(
-            "shift+left",
-            "move_start(-1)",
-            "Selection starts earlier",
-            show=False,
-            priority=True,
-            id="start_earlier",
-        ),
-        Binding(
-            "shift+down",
-            "move_start_line(1)",
-            "Selection starts a line later",
-            show=False,
-            priority=True,
-            id="start_line_later",
-        ),
-        Binding(
-            "shift+up",
-            "move_start_line(-1)",
-            "Selection starts a line earlier",
-            show=False,
-            priority=True,
-            id="start_line_earlier",
-        ),
     ]
 
     # The review state. ``var``s: the screen draws nothing itself, its watchers hand each
@@ -174,10 +131,7 @@ class ReviewScreen(Screen):
         self._left_at: dict[str, str] = {}  # where the reviewer left each story
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a story is being analysed, only leaving the screen and help make sense; the
-        selection keys only work while text is selected."""
-        if action in ("extend", "extend_line", "move_start", "move_start_line"):
-            return self.span is not None
+        """While a story is being analysed, only leaving the screen and help make sense."""
         return self.view is not None or action in ("back", "app.help", "help", "quit")
 
     def compose(self) -> ComposeResult:
@@ -196,7 +150,7 @@ class ReviewScreen(Screen):
     def on_mount(self) -> None:
         self.query_one(DiscrepancyList).display = False
         self.query_one("#search").display = False
-        self.annotations.changed.subscribe(self, self._annotations_changed)
+        self.annotations.changed.subscribe(self, self._annotations_changed, immediate=True)
         self.story_index = self._initial
         self.watch_story_index()
         self.query_one(AlignedPanes).focus()
@@ -587,11 +541,10 @@ class ReviewScreen(Screen):
         self._fill_list()
         self.update_status()
 
-    # --- selecting text -------------------------------------------------------------------------
+    # --- selected text (the panes select it; the screen hands it to annotation actions) -------
 
     def watch_span(self) -> None:
         self.query_one(AlignedPanes).span = self.span
-        self.refresh_bindings()
         hint = ""
         if self.span is not None and self.view is not None:
             column, start, end = self.span
@@ -601,85 +554,6 @@ class ReviewScreen(Screen):
             )
         self.query_one(DetailPanel).hint = hint
 
-    def action_select_span(self) -> None:
-        """Start selecting text in the focused pane, at the current item's reading there (or
-        the top line); pressing it again stops."""
-        if self.span is not None:
-            self.span = None
-            return
-        assert self.view is not None
-        column = self.columns[self.focused_pane]
-        body = self.view.documents[column].body
-        discrepancy = self.current_discrepancy()
-        reading = discrepancy.readings[column] if discrepancy else None
-        if reading is not None and reading.start is not None and reading.field == "body":
-            start, end = reading.start, reading.end or reading.start
-        else:
-            panes = self.query_one(AlignedPanes)
-            layout = panes.layout_
-            line = layout.line(self.focused_pane, int(panes.scroll_y)) if layout else None
-            token = first_token(body, line.start if line and line.start is not None else 0)
-            start, end = token if token else (0, 0)
-        if end <= start:
-            self.app.bell()
-            return
-        self.span = (column, start, end)
-
-    @on(AlignedPanes.Selected)
-    def _dragged(self, event: AlignedPanes.Selected) -> None:
-        self.span = (event.column, event.start, event.end)
-
-    def _body(self, column: int) -> str:
-        assert self.view is not None
-        return self.view.documents[column].body
-
-    def action_extend(self, tokens: int) -> None:
-        assert self.span is not None
-        column, start, end = self.span
-        self.span = (column, *extend_end(self._body(column), start, end, tokens))
-
-    def action_move_start(self, tokens: int) -> None:
-        assert self.span is not None
-        column, start, end = self.span
-        self.span = (column, *move_start(self._body(column), start, end, tokens))
-
-    def _line_offset(self, column: int, offset: int, lines: int, *, end: bool) -> int | None:
-        """The offset ``lines`` screen lines away from ``offset``: a line's end (or start)."""
-        panes = self.query_one(AlignedPanes)
-        layout = panes.layout_
-        if layout is None or column not in self.columns:
-            return None
-        pane = self.columns.index(column)
-        found = layout.row_of_offset(pane, offset)
-        if found is None:
-            return None
-        y = found[1] + lines
-        while (target := layout.line(pane, y)) is not None and target.start is None:
-            y += 1 if lines > 0 else -1  # skip padding, gaps and rows shown apart
-        if target is None or target.end is None or target.start is None:
-            return None
-        return target.end if end else target.start
-
-    def action_extend_line(self, lines: int) -> None:
-        assert self.span is not None
-        column, start, end = self.span
-        new_end = self._line_offset(column, max(start, end - 1), lines, end=True)
-        if new_end is None or new_end <= start:
-            self.app.bell()
-            return
-        self.span = (column, start, new_end)
-
-    def action_move_start_line(self, lines: int) -> None:
-        assert self.span is not None
-        column, start, end = self.span
-        new_start = self._line_offset(column, start, lines, end=False)
-        if new_start is None:
-            self.app.bell()
-            return
-        if new_start >= end:
-            token = first_token(self._body(column), new_start)
-            if token is None:
-                self.app.bell()
-                return
-            new_start, end = token
-        self.span = (column, new_start, end)
+    @on(AlignedPanes.SelectionChanged)
+    def _selected(self, event: AlignedPanes.SelectionChanged) -> None:
+        self.span = event.span

@@ -64,7 +64,7 @@ class StoriesScreen(Screen):
         self.query_one("#story-filter").display = False
         table.display = False
         table.focus()
-        self.annotations.changed.subscribe(self, self._annotations_changed)
+        self.annotations.changed.subscribe(self, self._annotations_changed, immediate=True)
         self._ready = True
         session = self.app.session  # type: ignore[attr-defined]
         if session is not None:

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from parallax.core.discrepancy import KINDS
 from parallax.core.safe import neutralize
 from parallax.tui.layout import PaneLine, StoryLayout
+from parallax.tui.selection import extend_end, first_token, move_start
 from parallax.tui.story_view import StoryView
 from parallax.tui.styles import SEVERITY_MARKS
 from parallax.tui.widgets.component_style import layered_style
@@ -58,6 +59,22 @@ class AlignedPanes(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
         Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
+        # Selecting text: v starts (at the current item's reading in the focused pane) or
+        # stops; then the arrows move its end and shift+arrows its start, token by token or
+        # line by line. Without a selection the arrows scroll.
+        Binding("v", "select_span", "Select text", show=False, id="select_span"),
+        Binding("right", "extend(1)", "Select more", show=False, id="extend_word"),
+        Binding("left", "extend(-1)", "Select less", show=False, id="shrink_word"),
+        Binding("down", "extend_line(1)", "Select a line more", show=False, id="extend_line"),
+        Binding("up", "extend_line(-1)", "Select a line less", show=False, id="shrink_line"),
+        Binding("shift+right", "move_start(1)", "Start later", show=False, id="start_later"),
+        Binding("shift+left", "move_start(-1)", "Start earlier", show=False, id="start_earlier"),
+        Binding(
+            "shift+down", "move_start_line(1)", "Start a line later", show=False, id="start_down"
+        ),
+        Binding(
+            "shift+up", "move_start_line(-1)", "Start a line earlier", show=False, id="start_up"
+        ),
     ]
 
     story: var[StoryView | None] = var(None, always_update=True)
@@ -68,6 +85,14 @@ class AlignedPanes(ScrollView, can_focus=True):
     span: reactive[tuple[int, int, int] | None] = reactive(None)
     statuses: var[dict[str, str]] = var(dict, always_update=True)
     show_unimportant: reactive[bool] = reactive(False)
+
+    class SelectionChanged(Message):
+        """The reader selected text (keys or mouse), or stopped: ``(column, start, end)``
+        body offsets, or ``None``."""
+
+        def __init__(self, span: tuple[int, int, int] | None) -> None:
+            self.span = span
+            super().__init__()
 
     class MarkClicked(Message):
         """The reader clicked a painted span."""
@@ -379,13 +404,6 @@ class AlignedPanes(ScrollView, can_focus=True):
 
     # --- mouse -------------------------------------------------------------------------------
 
-    class Selected(Message):
-        """The reader dragged over some text: ``(column, start, end)`` body offsets."""
-
-        def __init__(self, column: int, start: int, end: int) -> None:
-            self.column, self.start, self.end = column, start, end
-            super().__init__()
-
     def _pane_at(self, x: int) -> tuple[int, int] | None:
         """(pane, its left edge) under column ``x`` of the virtual width."""
         left = 0
@@ -419,7 +437,7 @@ class AlignedPanes(ScrollView, can_focus=True):
             return
         self._dragged = True
         low, high = sorted((start[2], end[2]))
-        self.post_message(self.Selected(self.columns[start[0]], low, high + 1))
+        self._select((self.columns[start[0]], low, high + 1))
 
     def on_click(self, event: events.Click) -> None:
         if getattr(self, "_dragged", False):
@@ -453,3 +471,94 @@ class AlignedPanes(ScrollView, can_focus=True):
             if used > cells:
                 return offset
         return max(line.start, line.end - 1)
+
+    # --- selecting text with the keyboard -------------------------------------------------------
+
+    def _select(self, span: tuple[int, int, int] | None) -> None:
+        self.span = span
+        self.post_message(self.SelectionChanged(span))
+
+    def action_select_span(self) -> None:
+        """Start selecting text in the focused pane, at the current item's reading there (or
+        the top line's first token); pressing it again stops."""
+        story, layout = self.story, self.layout_
+        if self.span is not None:
+            self._select(None)
+            return
+        if story is None or layout is None or not self.columns:
+            self.app.bell()
+            return
+        column = self.columns[self.focused_pane]
+        body = story.documents[column].body
+        discrepancy = story.by_id.get(self.current) if self.current else None
+        reading = discrepancy.readings[column] if discrepancy else None
+        if reading is not None and reading.start is not None and reading.field == "body":
+            start, end = reading.start, reading.end or reading.start
+        else:
+            line = layout.line(self.focused_pane, int(self.scroll_y))
+            token = first_token(body, line.start if line and line.start is not None else 0)
+            start, end = token if token else (0, 0)
+        if end <= start:
+            self.app.bell()
+            return
+        self._select((column, start, end))
+
+    def _body(self, column: int) -> str:
+        assert self.story is not None
+        return self.story.documents[column].body
+
+    def action_extend(self, tokens: int) -> None:
+        if self.span is None:
+            self.scroll_right() if tokens > 0 else self.scroll_left()
+            return
+        column, start, end = self.span
+        self._select((column, *extend_end(self._body(column), start, end, tokens)))
+
+    def action_move_start(self, tokens: int) -> None:
+        if self.span is None:
+            return
+        column, start, end = self.span
+        self._select((column, *move_start(self._body(column), start, end, tokens)))
+
+    def _line_offset(self, column: int, offset: int, lines: int, *, end: bool) -> int | None:
+        """The offset ``lines`` screen lines away from ``offset``: a line's end (or start)."""
+        layout = self.layout_
+        if layout is None or column not in self.columns:
+            return None
+        pane = self.columns.index(column)
+        found = layout.row_of_offset(pane, offset)
+        if found is None:
+            return None
+        y = found[1] + lines
+        while (target := layout.line(pane, y)) is not None and target.start is None:
+            y += 1 if lines > 0 else -1  # skip padding, gaps and rows shown apart
+        if target is None or target.end is None or target.start is None:
+            return None
+        return target.end if end else target.start
+
+    def action_extend_line(self, lines: int) -> None:
+        if self.span is None:
+            self.scroll_down() if lines > 0 else self.scroll_up()
+            return
+        column, start, end = self.span
+        new_end = self._line_offset(column, max(start, end - 1), lines, end=True)
+        if new_end is None or new_end <= start:
+            self.app.bell()
+            return
+        self._select((column, start, new_end))
+
+    def action_move_start_line(self, lines: int) -> None:
+        if self.span is None:
+            return
+        column, start, end = self.span
+        new_start = self._line_offset(column, start, lines, end=False)
+        if new_start is None:
+            self.app.bell()
+            return
+        if new_start >= end:
+            token = first_token(self._body(column), new_start)
+            if token is None:
+                self.app.bell()
+                return
+            new_start, end = token
+        self._select((column, new_start, end))
