@@ -59,6 +59,7 @@ class StoryView:
     by_id: dict[str, Discrepancy] = field(default_factory=dict)
     placements: list[Placement] = field(default_factory=list)  # body rows in display order
     reading_order: list[Discrepancy] = field(default_factory=list)  # every one, as shown
+    _ordered: dict[Filter | None, list[Discrepancy]] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, story: Story, documents: Iterable[Document]) -> StoryView:
@@ -114,20 +115,24 @@ class StoryView:
 
     def ordered(self, keep: Filter | None = None) -> list[Discrepancy]:
         """The reported discrepancies in reading order (rows as shown, then position), those the
-        filter keeps. The unimportant tier is never visited nor counted."""
-        return [
-            d
-            for d in self.reading_order
-            if d.tier == "reported" and (keep is None or keep.keeps(d))
-        ]
+        filter keeps. The unimportant tier is never visited nor counted. (Asked on every key:
+        remembered per filter; do not change the list returned.)"""
+        found = self._ordered.get(keep)
+        if found is None:
+            found = self._ordered[keep] = [
+                d
+                for d in self.reading_order
+                if d.tier == "reported" and (keep is None or keep.keeps(d))
+            ]
+        return found
 
     def listed(self, keep: Filter | None = None, *, unimportant: bool = False) -> list[Discrepancy]:
         """What the list shows: :meth:`ordered`, with the unimportant tier when asked for."""
-        return [
-            d
-            for d in self.reading_order
-            if (d.tier == "reported" or unimportant) and (keep is None or keep.keeps(d))
-        ]
+        if not unimportant:
+            return self.ordered(keep)
+        if keep is None:
+            return self.reading_order
+        return [d for d in self.reading_order if keep.keeps(d)]
 
     def groups(self, discrepancy: Discrepancy) -> list[Group]:
         """The distinct readings of a discrepancy, with the story columns that give each."""
