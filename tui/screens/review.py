@@ -549,8 +549,8 @@ class ReviewScreen(Screen):
         if self.span is not None and self.view is not None:
             column, start, end = self.span
             hint = (
-                f"Selected {end - start} characters in {version_label(column)}: t tag · a note · "
-                "x/c decide · ←→ end · shift+←→ start · ↑↓ lines · Esc cancels"
+                f"{end - start} chars of {version_label(column)} · t tag · a note · x/c decide · "
+                "←→ end · shift+←→ start · ↑↓ lines · Esc"
             )
         self.query_one(DetailPanel).hint = hint
 
