@@ -86,3 +86,66 @@ def test_cjk_story(snap_compare, tmp_path):
 def test_light_theme(snap_compare):
     app = make_app(pinned_settings(theme="textual-light"), session=demo_app().session)
     assert snap_compare(app, terminal_size=(120, 30), run_before=review_at_entity)
+
+
+def test_detail_expanded_at_80_columns(snap_compare):
+    """A whole-claim omission: the minority (absent) version first, every reading in full."""
+
+    async def expanded(pilot):
+        await stories_ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        review = pilot.app.screen
+        await wait_for(pilot, lambda: review.view is not None)
+        while not review.current_discrepancy().summary.startswith("Claim absent from #2"):
+            await pilot.press("n")
+        await pilot.press("d")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=expanded)
+
+
+def test_unimportant_tier_shown_dimmed(snap_compare, monkeypatch):
+    """The spelling variant made unimportant, shown on request: dimmed in panes and list."""
+    import parallax.tui.session
+
+    real = parallax.tui.session.analyse_story
+
+    def tiered(*args, **kwargs):
+        story = real(*args, **kwargs)
+        changed = tuple(
+            d.model_copy(update={"tier": "unimportant"}) if d.kind == "spelling" else d
+            for d in story.discrepancies
+        )
+        return story.model_copy(update={"discrepancies": changed})
+
+    monkeypatch.setattr(parallax.tui.session, "analyse_story", tiered)
+
+    async def shown(pilot):
+        await stories_ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        review = pilot.app.screen
+        await wait_for(pilot, lambda: review.view is not None)
+        while not review.current_discrepancy().summary.startswith("Claim absent from #2"):
+            await pilot.press("n")  # the row with the (now unimportant) "Chikyū"/"Chikyu"
+        await pilot.press("i", "l")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(160, 40), run_before=shown)
+
+
+def test_versions_in_their_own_order(snap_compare):
+    """v3's claim that aligns with nothing sits under its own "Group 3" heading."""
+
+    async def wide(pilot):
+        await stories_ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
+        review = pilot.app.screen
+        await wait_for(pilot, lambda: review.view is not None)
+        while not review.current_discrepancy().summary.startswith("Claim absent from #1, #2"):
+            await pilot.press("n")
+        await pilot.pause()
+
+    assert snap_compare(demo_app(), terminal_size=(200, 50), run_before=wide)

@@ -258,7 +258,7 @@ def test_cluster_json_schema(cli, demo_path):
 def test_cluster_text_and_threshold(cli, demo_path):
     result = cli("cluster", str(demo_path))
     text = result.stdout.decode()
-    assert "6 documents, 2 stories with several versions, 1 single documents" in text
+    assert "6 documents, 2 stories with several versions, 1 single document (threshold" in text
     strict = cli("cluster", str(demo_path), "--threshold", "0.99", "--format", "json")
     assert len(json.loads(strict.stdout)["clusters"]) == 6
     bad = cli("cluster", str(demo_path), "--threshold", "2")

@@ -59,7 +59,6 @@ async def test_stories_filter_by_typing_and_singletons_toggle():
         assert "Xin Lang" in " ".join(
             d.source for d in pilot.app.session.documents_of(screen.order[0])
         )
-        await pilot.press("enter")  # back to the table
         await pilot.press("escape")  # clear the filter
         await wait_for(pilot, lambda: len(screen.order) == 3)
         await pilot.press("slash")

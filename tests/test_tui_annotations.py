@@ -55,7 +55,9 @@ async def to_entity(pilot, review):
 
 
 def status_tags(review) -> list[str]:
-    return review.query_one(StatusLine).state[5]
+    """The tags, then the decisions, the status line shows for the current item."""
+    state = review.query_one(StatusLine).annotations
+    return [*state.tags, *(f"[{status}]" for status, _ in state.statuses)]
 
 
 async def test_tag_and_note_then_reopen_and_export_all_four_formats(tmp_path):
@@ -65,7 +67,7 @@ async def test_tag_and_note_then_reopen_and_export_all_four_formats(tmp_path):
         entity = await to_entity(pilot, review)
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
-        await pilot.press(*"err", "enter")
+        await pilot.press(*"error", "enter")
         await wait_for(pilot, lambda: pilot.app.screen is review)
         assert status_tags(review) == ["error"]
         await pilot.press("a")
@@ -78,13 +80,13 @@ async def test_tag_and_note_then_reopen_and_export_all_four_formats(tmp_path):
         again = await to_entity(pilot, review)
         assert again.id == entity.id
         assert status_tags(review) == ["error"]
-        assert review.query_one(StatusLine).state[7] == "The PM is Takaichi"
+        assert review.query_one(StatusLine).annotations.notes == (("The PM is Takaichi", "tester"),)
         for index, (_kind, name) in enumerate(
             (("json", "r.json"), ("w3c", "r.jsonld"), ("csv", "r.csv"), ("markdown", "r.md"))
         ):
             await pilot.press("e")
             await wait_for(pilot, lambda: isinstance(pilot.app.screen, ExportScreen))
-            await pilot.press(*["down"] * index, "enter")  # the format, then the path field
+            await pilot.press("home", *["down"] * index)  # the format: the path follows it
             field = pilot.app.screen.query_one("#export-path")
             assert field.value.endswith((".json", ".jsonld", ".csv", ".md")[index])
             field.value = str(tmp_path / name)
@@ -110,7 +112,7 @@ async def test_tag_picker_toggles_several_and_creates_new_tags(tmp_path):
         review = await open_review(pilot)
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
-        await pilot.press(*"verif", "space")
+        await pilot.press(*"verif", "down", "space")  # the suggestion below the typed text
         await pilot.press(*"legal-review", "space", "enter")
         await wait_for(pilot, lambda: pilot.app.screen is review)
         assert status_tags(review) == ["verified", "legal-review"]
@@ -120,7 +122,8 @@ async def test_tag_picker_toggles_several_and_creates_new_tags(tmp_path):
 
 
 async def test_dismiss_confirm_undo_redo(tmp_path):
-    async with app_with(tmp_path / "w.sqlite").run_test(size=(120, 40)) as pilot:
+    settings = {"advance_after_decision": False}
+    async with app_with(tmp_path / "w.sqlite", **settings).run_test(size=(120, 40)) as pilot:
         review = await open_review(pilot)
         target = review.current
         await pilot.press("x")
@@ -160,7 +163,7 @@ async def test_span_selection_with_the_keyboard(tmp_path):
         assert body[start : review.span[2]] == "Sanna Takashi has"
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
-        await pilot.press(*"disput", "enter")
+        await pilot.press(*"disputed", "enter")
         await wait_for(pilot, lambda: pilot.app.screen is review)
         assert review.span is None
         await pilot.press("v", "escape")
@@ -218,7 +221,9 @@ async def test_read_only_workspace_keeps_the_app_usable(tmp_path):
     notes.write_text("not a workspace")
     async with app_with(notes).run_test(size=(120, 40)) as pilot:
         review = await open_review(pilot)
+        first = review.current
         await pilot.press("x")
+        assert review.current == first  # nothing was decided: no moving on
         assert status_tags(review) == []  # nothing could be written, nothing crashed
         await pilot.press("n")
         assert review.current is not None
@@ -245,8 +250,9 @@ def test_a_tag_survives_sigkill_right_after_it_is_made(tmp_path, demo_path):
                 await pilot.press("enter")
                 await wait_for(pilot, lambda: isinstance(app.screen, ReviewScreen)
                                and app.screen.view)
+                current = app.screen.current
                 await pilot.press("c")
-                print("TAGGED", app.screen.current, flush=True)
+                print("TAGGED", current, flush=True)
                 await asyncio.sleep(600)
 
         asyncio.run(main())

@@ -73,3 +73,32 @@ async def wait_for(pilot, condition: Callable[[], bool], timeout: float = 30.0) 
         if loop.time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.02)
+
+
+async def open_review(pilot, index: int = 0):
+    """From the Stories screen, open the story at ``index`` and wait until it is shown."""
+    from parallax.tui.screens.review import ReviewScreen
+    from parallax.tui.screens.stories import StoriesScreen
+
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, StoriesScreen))
+    await wait_for(pilot, lambda: pilot.app.screen.order)
+    for _ in range(index):
+        await pilot.press("down")
+    await pilot.press("enter")
+    await wait_for(
+        pilot,
+        lambda: isinstance(pilot.app.screen, ReviewScreen) and pilot.app.screen.view is not None,
+    )
+    await pilot.pause()
+    return pilot.app.screen
+
+
+def screen_lines(app) -> list[str]:
+    """The text of every line of the screen as it is drawn now (toasts included)."""
+    return ["".join(s.text for s in strip) for strip in app.screen._compositor.render_strips()]
+
+
+def screen_segments(app):
+    """Every segment drawn on the screen now."""
+    for strip in app.screen._compositor.render_strips():
+        yield from strip

@@ -1,6 +1,8 @@
 """The review app: a thin shell that loads the corpus in a worker and shows screens.
 
-``make_app`` builds it for the command line and for the tests alike.
+``make_app`` builds it for the command line and for the tests alike. Annotation actions live in
+:class:`~parallax.tui.annotating.AnnotationController`; the app owns one and hands it to the
+screens.
 """
 
 from __future__ import annotations
@@ -8,25 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from parallax.core.annotations import Annotation, Workspace, WorkspaceError, make_target
-from parallax.core.annotations.book import AnnotationBook, default_workspace
+from parallax.core.annotations.book import default_workspace
 from parallax.core.data import demo_corpus_path
-from parallax.core.discrepancy import Discrepancy
-from parallax.core.export.files import write_atomically
-from parallax.core.export.render import render_export
-from parallax.tui.index_session import IndexSession
-from parallax.tui.screens.annotate import ExportScreen, NoteScreen, OrphansScreen, TagScreen
+from parallax.tui.annotating import AnnotationController
+from parallax.tui.screens.annotate import OrphansScreen
 from parallax.tui.screens.help import HelpScreen
 from parallax.tui.screens.review import ReviewScreen
 from parallax.tui.screens.stories import StoriesScreen
 from parallax.tui.session import ReviewSession, Sources
 from parallax.tui.settings import Settings
-from parallax.tui.story_view import StoryView
+from parallax.tui.text import plain, plural
 
 
 class ParallaxApp(App[None]):
@@ -52,15 +52,42 @@ class ParallaxApp(App[None]):
         self.settings = settings
         self.sources = sources
         self.session = session
-        self.book: AnnotationBook | None = None
-        self.stories_screen = StoriesScreen()
+        self.annotations = AnnotationController(self, settings)
+        self.stories_screen = StoriesScreen(self.annotations)
+
+    @property
+    def first_source(self) -> Path | None:
+        """The first path the sources were read from (the corpus is named after it)."""
+        if self.sources is None or not self.sources.paths or self.sources.corpus is not None:
+            return None
+        return self.sources.first_path()
+
+    def notify(
+        self,
+        message: str | Text,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Notifications are never read as markup, and control characters in them are shown
+        as symbols: messages quote documents, file names and tags."""
+        text = message.plain if isinstance(message, Text) else str(message)
+        super().notify(
+            plain(text, newlines=True),
+            title=plain(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
 
     def on_mount(self) -> None:
         self.theme = self.settings.theme
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)
         if self.session is not None:
-            self.open_book(self.session)
+            self.annotations.open(self.session, self._workspace_path())
         self.push_screen(self.stories_screen)
         if self.session is not None:
             self.analyse_all()  # the Stories screen shows the session when it mounts
@@ -88,10 +115,17 @@ class ParallaxApp(App[None]):
         if not session.documents:
             self.exit(message="parallax: no document loaded")
             return
-        self.open_book(session)
+        self.annotations.open(session, self._workspace_path())
         self.stories_screen.show_session(session)
-        for problem in session.problems[:5]:
+        problems = session.problems
+        for problem in problems[:5]:
             self.notify(str(problem), title="Could not read", severity="warning", timeout=8)
+        if len(problems) > 5:
+            self.notify(
+                f"… and {plural(len(problems) - 5, 'more problem')} reading sources.",
+                severity="warning",
+                timeout=8,
+            )
         self.analyse_all()
 
     @work(thread=True, exclusive=True, group="analyse")
@@ -99,9 +133,12 @@ class ParallaxApp(App[None]):
         """Count every story's discrepancies in the background; the table fills in."""
         session = self.session
         assert session is not None
+        counted = False
         for batch in session.analyse_counts():
+            counted = True
             self.call_from_thread(self.stories_screen.update_counts, batch)
-        self.call_from_thread(self.stories_screen.refresh_table)
+        if counted:  # re-sort by the counts (an index has them all: nothing to redo)
+            self.call_from_thread(self.stories_screen.refresh_table)
         if session.relink_problem:
             self.call_from_thread(
                 self.notify,
@@ -118,14 +155,19 @@ class ParallaxApp(App[None]):
         """Open the story at ``index`` of the Stories screen's order."""
         assert self.session is not None
         stories = [c for c in order if len(self.session.cluster(c).documents) > 1]
-        if not stories:
-            self.notify("This document has no other version to compare with.")
-            return
         cluster_id = order[index]
         if cluster_id not in stories:
             self.notify("This document has no other version to compare with.")
             return
-        self.push_screen(ReviewScreen(self.session, stories, stories.index(cluster_id)))
+        self.push_screen(
+            ReviewScreen(
+                self.session,
+                stories,
+                stories.index(cluster_id),
+                annotations=self.annotations,
+                settings=self.settings,
+            )
+        )
 
     def action_help(self) -> None:
         if isinstance(self.screen, HelpScreen):
@@ -150,60 +192,6 @@ class ParallaxApp(App[None]):
 
     # --- annotations --------------------------------------------------------------------------
 
-    def open_book(self, session: ReviewSession) -> None:
-        """Open the workspace and place its annotations. A workspace that cannot be written
-        opens read-only; one that cannot be read (damaged, not a workspace, newer) is left
-        untouched and the app works without its annotations, saying why."""
-        path = self._workspace_path()
-        workspace: Workspace | None = None
-        problem: str | None = None
-        try:
-            workspace = Workspace.in_memory() if path is None else Workspace.open(path)
-        except WorkspaceError as error:
-            problem = str(error)
-            try:
-                workspace = Workspace.open(path, readonly=True)  # type: ignore[arg-type]
-            except WorkspaceError:
-                workspace = None
-        book: AnnotationBook | None = None
-        if workspace is not None:
-            try:
-                book = AnnotationBook(workspace, session.corpus.documents)
-            except WorkspaceError as error:
-                workspace.close()
-                problem = str(error)
-        if book is None:
-            assert path is not None and problem is not None
-            book = AnnotationBook(Workspace.unavailable(path, problem), session.corpus.documents)
-            self.notify(
-                f"{problem}. Its annotations are not shown; nothing you do is saved.",
-                title="Workspace read-only",
-                severity="error",
-                timeout=15,
-            )
-        elif problem is not None or book.readonly:
-            reason = problem or book.workspace.problem or f"{path}: cannot write here"
-            self.notify(
-                f"{reason}. Opened read-only: nothing you do is saved.",
-                title="Workspace read-only",
-                severity="warning",
-                timeout=15,
-            )
-        if isinstance(session, IndexSession):  # documents are read from the index as needed
-            self.book = session.annotation_book(book.workspace)
-        else:
-            self.book = book
-            session.attach(book)
-        orphans = self.book.orphans()
-        if orphans:
-            self.notify(
-                f"{len(orphans)} annotations could not be placed in the current sources; "
-                "they are kept (o on the Stories screen lists them).",
-                title="Orphaned annotations",
-                severity="warning",
-                timeout=10,
-            )
-
     def _workspace_path(self) -> Path | None:
         if self.settings.workspace is not None:
             return Path(self.settings.workspace)
@@ -211,201 +199,12 @@ class ParallaxApp(App[None]):
             return None  # a corpus handed over (tests, benchmarks, embedding): nothing is kept
         return default_workspace(self.sources.first_path(), demo=demo_corpus_path())
 
-    def reviewed_count(self, cluster_id: str) -> int:
-        """How many discrepancies of a story carry a tag, a note or a status."""
-        if self.book is None or self.session is None:
-            return 0
-        return self.book.reviewed(self.session.discrepancy_ids(cluster_id))
-
-    def annotation_state(self, discrepancy: Discrepancy | None) -> tuple[list[str], str]:
-        """Tags (all reviewers) and notes of a discrepancy, for the status line."""
-        if self.book is None or discrepancy is None:
-            return [], ""
-        annotations = self.book.on_discrepancy(discrepancy.id)
-        notes = " / ".join(a.note for a in annotations if a.note)
-        statuses = sorted({a.status for a in annotations if a.status != "open"})
-        return self.book.tags_of(discrepancy.id) + [f"[{s}]" for s in statuses], notes
-
-    def tags_by_discrepancy(self, view: StoryView | None) -> dict[str, list[str]]:
-        """Tags of every discrepancy of a story, for the list."""
-        if self.book is None or view is None:
-            return {}
-        return {d.id: self.book.tags_of(d.id) for d in view.story.discrepancies}
-
-    def statuses(self, view: StoryView | None) -> dict[str, str]:
-        """Status of every discrepancy of a story that has one (confirmed wins over dismissed)."""
-        if self.book is None or view is None:
-            return {}
-        out: dict[str, str] = {}
-        for discrepancy in view.story.discrepancies:
-            found = {a.status for a in self.book.on_discrepancy(discrepancy.id)}
-            if "confirmed" in found:
-                out[discrepancy.id] = "confirmed"
-            elif "dismissed" in found:
-                out[discrepancy.id] = "dismissed"
-        return out
-
-    def annotate(self, action: str, screen: ReviewScreen) -> None:
-        """Run an annotation action from the review screen."""
-        book = self.book
-        if book is None:
-            self.notify("Annotations are unavailable (see the earlier message).", severity="error")
-            return
-        if action == "refresh":
-            try:
-                book.reload()
-            except WorkspaceError as error:
-                self.notify(str(error), title="Not reloaded", severity="error", timeout=10)
-                return
-            if self.session is not None:
-                self.session.relink_analysed()
-            screen.annotations_changed()
-            self.notify("Annotations reloaded from the workspace.", timeout=2)
-            return
-        if action == "export":
-            self._export()
-            return
-        if book.readonly:
-            self.notify("The workspace is read-only: nothing can be changed.", severity="error")
-            return
-        try:
-            self._annotate(action, screen, book)
-        except WorkspaceError as error:
-            self.notify(str(error), title="Not saved", severity="error", timeout=10)
-
-    def _subject(self, screen: ReviewScreen, book: AnnotationBook):
-        """What an action applies to: the selected span, else the current discrepancy."""
-        reviewer = self.settings.reviewer
-        if screen.span is not None:
-            column, start, end = screen.span
-            document = screen.view.documents[column]
-            target = make_target(document, start, end, cluster=screen.cluster_id)
-            existing = next(
-                (
-                    a
-                    for a in book.annotations()
-                    if a.reviewer == reviewer
-                    and a.target.discrepancy is None
-                    and (a.target.document, a.target.start, a.target.end)
-                    == (document.id, start, end)
-                ),
-                None,
-            )
-            return target, existing
-        discrepancy = screen.current_discrepancy()
-        if discrepancy is None:
-            return None, None
-        focused = screen.view.documents[screen.columns[screen.focused_pane]].id
-        target = book.target_for(discrepancy, screen.cluster_id, prefer=focused)
-        return target, book.mine(discrepancy.id, reviewer)
-
-    def _annotate(self, action: str, screen: ReviewScreen, book: AnnotationBook) -> None:
-        reviewer = self.settings.reviewer
-        if action in ("undo", "redo"):
-            changed = book.undo(reviewer) if action == "undo" else book.redo(reviewer)
-            if self.session is not None:
-                self.session.relink_analysed()
-            if changed is None:
-                self.bell()
-                self.notify(f"Nothing to {action}.", timeout=2)
-            else:
-                self.notify(f"{action.capitalize()}: {_describe(changed)}", timeout=3)
-            self._changed(screen)
-            return
-        if action == "select":
-            screen.toggle_span()
-            return
-        target, existing = self._subject(screen, book)
-        if target is None:
-            self.bell()
-            return
-
-        def apply(**changes) -> None:
-            try:
-                book.annotate(target, reviewer, existing=existing, **changes)
-            except WorkspaceError as error:
-                self.notify(str(error), title="Not saved", severity="error", timeout=10)
-                return
-            if screen.span is not None:
-                screen.clear_span()
-            self._changed(screen)
-
-        if action == "tag":
-            names = self.settings.tag_names()
-            names += [t for a in book.annotations() for t in a.tags if t not in names]
-            chosen = list(existing.tags) if existing else []
-
-            def tagged(tags: list[str] | None) -> None:
-                if tags is not None:
-                    apply(tags=tags)
-
-            self.push_screen(TagScreen(names, chosen), tagged)
-        elif action == "note":
-
-            def noted(text: str | None) -> None:
-                if text is not None:
-                    apply(note=text)
-
-            self.push_screen(NoteScreen(existing.note if existing else ""), noted)
-        elif action in ("dismiss", "confirm"):
-            wanted = "dismissed" if action == "dismiss" else "confirmed"
-            current = existing.status if existing else "open"
-            apply(status="open" if current == wanted else wanted)
-
-    def _changed(self, screen: ReviewScreen) -> None:
-        screen.annotations_changed()
-        self.stories_screen.update_counts([screen.cluster_id])
-
-    def _export(self) -> None:
-        assert self.session is not None and self.book is not None
-        folder = self.sources.first_path() if self.sources else Path.cwd()
-        folder = folder if folder.is_dir() else folder.parent
-        if self.sources and Path(self.sources.paths[0]).resolve() == demo_corpus_path().resolve():
-            folder = Path.cwd()
-        session, book = self.session, self.book
-
-        def chosen(choice: tuple[str, Path] | None) -> None:
-            if choice is None:
-                return
-            kind, path = choice
-            session.relink_annotated()
-            try:
-                text, count = render_export(
-                    kind,  # type: ignore[arg-type]
-                    session.corpus.documents,
-                    session.clustering,
-                    book.stored(),
-                    aliases=session.aliases,
-                )
-                write_atomically(path, text)
-            except OSError as error:
-                self.notify(
-                    f"{path}: {error.strerror or error}", title="Not written", severity="error"
-                )
-                return
-            left_out = (
-                f"; {book.elsewhere} on documents not open here are not in it"
-                if book.elsewhere
-                else ""
-            )
-            self.notify(f"Wrote {count} annotations to {path}{left_out}", title=f"Export ({kind})")
-
-        self.push_screen(ExportScreen(folder), chosen)
-
     def action_orphans(self) -> None:
         """List the annotations that could not be placed."""
-        if self.book is None:
+        book = self.annotations.book
+        if book is None:
             return
-        self.push_screen(OrphansScreen(self.book.orphans()))
-
-
-def _describe(annotation: Annotation) -> str:
-    parts = [annotation.status]
-    if annotation.tags:
-        parts.append(", ".join(annotation.tags))
-    if annotation.note:
-        parts.append("note")
-    return f"“{annotation.target.exact[:30]}” → " + " · ".join(parts)
+        self.push_screen(OrphansScreen(book.orphans()))
 
 
 def make_app(

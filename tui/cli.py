@@ -38,6 +38,7 @@ from parallax.tui import index_cli
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
 from parallax.tui.settings import Settings
+from parallax.tui.text import plural
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -343,11 +344,12 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     stories = [c for c in clustering.clusters if len(c.documents) > 1]
     singles = len(clustering.clusters) - len(stories)
     out.write(
-        f"{len(corpus.documents)} documents, {len(stories)} stories with several versions, "
-        f"{singles} single documents (threshold {clustering.settings.threshold})\n"
+        f"{plural(len(corpus.documents), 'document')}, "
+        f"{plural(len(stories), 'story', 'stories')} with several versions, "
+        f"{plural(singles, 'single document')} (threshold {clustering.settings.threshold})\n"
     )
     for cluster in clustering.clusters:
-        out.write(f"\n{cluster.id}  {len(cluster.documents)} version(s)\n")
+        out.write(f"\n{cluster.id}  {plural(len(cluster.documents), 'version')}\n")
         for document_id in cluster.documents:
             document = by_id[document_id]
             source = neutralize(document.source or "-", keep_newlines=False)
@@ -419,7 +421,9 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             write_atomically(Path(args.output), text)
         except OSError as error:
             raise UsageError(f"{args.output}: cannot write ({error.strerror or error})") from None
-        err.write(f"parallax: wrote {count} annotations to {args.output} ({args.format})\n")
+        err.write(
+            f"parallax: wrote {plural(count, 'annotation')} to {args.output} ({args.format})\n"
+        )
     else:
         out.write(text)
     return EXIT_OK
@@ -437,7 +441,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except ImportFileError as error:
         for problem in error.errors:
             err.write(f"parallax: {source}: {problem}\n")
-        err.write(f"parallax: {source}: not imported ({len(error.errors)} problems)\n")
+        err.write(f"parallax: {source}: not imported ({plural(len(error.errors), 'problem')})\n")
         return EXIT_BAD_INPUT
     with stage_progress(err) as progress:
         corpus = _load(args, err, progress)

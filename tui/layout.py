@@ -1,16 +1,22 @@
 """Lay the aligned rows of a story out as screen lines, so every claim starts on the same line
 in every pane. Pure functions over core models: no widgets here.
 
-Text is wrapped by terminal cells (CJK characters are two cells wide and may break anywhere);
-each row is as tall as its tallest visible cell, shorter cells are padded, gaps keep their space.
+Text is wrapped by terminal cells (CJK characters are two cells wide and may break anywhere, but
+closing punctuation never starts a line and opening brackets never end one); each row is as tall
+as its tallest visible cell, shorter cells are padded, gaps keep their space.
+
+Rows are shown in an order that keeps every version's own order (:func:`display_order`): text
+that aligns with nothing sits where its version has it, and a cell aligned across a reordering
+is shown apart, in its version's place, rather than out of order.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from rich.cells import cell_len
 
@@ -19,6 +25,13 @@ from parallax.core.document import Document
 
 _CJK = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
 _CHUNK = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
+#: Line-breaking rules for CJK text (kinsoku shori): these never start a line ...
+NO_LINE_START = frozenset(
+    "、。，．：；？！）」』】〕〉》〗〙〛｝］｠’”…‥ー々ゝゞ〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・"
+    "｡､･,.:;!?)]}%"
+)
+#: ... and these never end one.
+NO_LINE_END = frozenset("（「『【〔〈《〖〘〚｛［｟‘“([{")
 
 
 def wrap(text: str, width: int, offset: int = 0) -> list[tuple[int, int]]:
@@ -63,12 +76,33 @@ def _wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
     lines: list[tuple[int, int]] = []
     start = end = 0
     used = 0
+    chunks: list[tuple[int, int, int]] = []  # (start, end, cells) of the current line's chunks
+
+    def carry(first: str, size: int) -> int:
+        """How many trailing chunks of the line should move down with the next chunk (which
+        starts with ``first`` and is ``size`` cells wide) so that no line starts with closing
+        punctuation or ends with an opening bracket; 0 when none need to or none can."""
+        if first not in NO_LINE_START and text[chunks[-1][1] - 1] not in NO_LINE_END:
+            return 0
+        for moved in range(1, min(4, len(chunks))):
+            size += chunks[-moved][2]
+            if size > width:
+                return 0
+            head = text[chunks[-moved][0]]
+            if head.isspace() or head in NO_LINE_START:
+                continue
+            if text[chunks[-moved - 1][1] - 1] in NO_LINE_END:
+                continue
+            return moved
+        return 0
+
     for match in _CHUNK.finditer(text):
         chunk = match.group()
         if chunk == "\n":
             lines.append((start, end))
             start = end = match.end()
             used = 0
+            chunks = []
             continue
         if chunk[0] in " \t":
             if used == 0:
@@ -79,18 +113,31 @@ def _wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
                 lines.append((start, end))
                 start = end = match.end()
                 used = 0
+                chunks = []
             else:
                 used += size
                 end = match.end()
+                chunks.append((match.start(), match.end(), size))
             continue
         size = cell_len(chunk)
         if used and used + size > width:
-            lines.append((start, end))
-            start = end = match.start()
-            used = 0
+            moved = carry(chunk[0], size) if chunks and size <= width else 0
+            if moved:
+                keep = chunks[: len(chunks) - moved]
+                carried = chunks[len(chunks) - moved :]
+                lines.append((start, keep[-1][1]))
+                start = carried[0][0]
+                used = sum(c[2] for c in carried)
+                chunks = carried
+            else:
+                lines.append((start, end))
+                start = end = match.start()
+                used = 0
+                chunks = []
         if size <= width:
             used += size
             end = match.end()
+            chunks.append((match.start(), match.end(), size))
             continue
         for position, char in enumerate(chunk, match.start()):  # a word longer than a line
             char_size = cell_len(char)
@@ -98,11 +145,94 @@ def _wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
                 lines.append((start, end))
                 start = position
                 used = 0
+                chunks = []
             used += char_size
             end = position + 1
+            chunks.append((position, position + 1, char_size))
     if end > start or not lines:
         lines.append((start, end))
     return [(s + offset, e + offset) for s, e in lines]
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """A row where it is shown: whole, or with some versions' cells shown apart.
+
+    ``only`` is set on a row that shows one version's cell apart from the rest of its row, in
+    that version's own order; ``elsewhere`` names the versions whose cell of this row is shown
+    apart (further down)."""
+
+    row: Row
+    only: int | None = None
+    elsewhere: frozenset[int] = field(default_factory=frozenset)
+
+
+def display_order(rows: Sequence[Row]) -> list[Placement]:
+    """The section and claim rows of a story in an order that keeps every version's own order.
+
+    The alignment's order is kept wherever it agrees with every version: a row is shown once
+    every version in it has shown its earlier text. Text that aligns with nothing therefore
+    sits right where its version has it. Where versions disagree (a claim aligned across a
+    reordering), the row is shown at its place in the alignment without the versions that would
+    go out of order, and each of their cells is shown on its own where its version has it."""
+    body = [row for row in rows if row.kind in ("section", "claim")]
+    if not body:
+        return []
+    versions = len(body[0].cells)
+    members = [[c for c, cell in enumerate(row.cells) if not cell.is_gap] for row in body]
+    chains: list[list[int]] = [[] for _ in range(versions)]
+    for i, present in enumerate(members):
+        for c in present:
+            chains[c].append(i)
+    for c, chain in enumerate(chains):
+        chain.sort(key=lambda i, c=c: (body[i].cells[c].start or 0, i))
+    head = [0] * versions
+    pending = [len(m) for m in members]  # members still to show their cell in the row itself
+    at_head = [0] * len(body)
+    for chain in chains:
+        if chain:
+            at_head[chain[0]] += 1
+    ready = [i for i in range(len(body)) if at_head[i] == pending[i]]
+    heapq.heapify(ready)
+    emitted = [False] * len(body)
+    deferred: set[tuple[int, int]] = set()
+    out: list[Placement] = []
+    oldest = 0
+
+    def advance(c: int) -> None:
+        head[c] += 1
+        while head[c] < len(chains[c]):
+            j = chains[c][head[c]]
+            if (c, j) in deferred:
+                deferred.discard((c, j))
+                out.append(Placement(body[j], only=c))
+                head[c] += 1
+                continue
+            at_head[j] += 1
+            if at_head[j] == pending[j] and not emitted[j]:
+                heapq.heappush(ready, j)
+            return
+
+    for _ in range(len(body)):
+        while ready and emitted[ready[0]]:
+            heapq.heappop(ready)
+        moved: list[int] = []
+        if ready:
+            i = heapq.heappop(ready)
+        else:  # the versions disagree on what comes next: show the oldest row, apart from some
+            while emitted[oldest]:
+                oldest += 1
+            i = oldest
+            moved = [c for c in members[i] if chains[c][head[c]] != i]
+            for c in moved:
+                deferred.add((c, i))
+            pending[i] -= len(moved)
+        emitted[i] = True
+        out.append(Placement(body[i], elsewhere=frozenset(moved)))
+        for c in members[i]:
+            if c not in moved:
+                advance(c)
+    return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +244,13 @@ class PaneLine:
     end: int | None
     first: bool  # the row's first line
     gap: bool  # the version has nothing in this row
+    elsewhere: bool = False  # the version's cell of this row is shown apart, further down
+    blank: bool = False  # a row showing another version's cell apart: nothing here
+
+
+_GAP = "gap"
+_ELSEWHERE = "elsewhere"
+_BLANK = "blank"
 
 
 class StoryLayout:
@@ -121,41 +258,70 @@ class StoryLayout:
 
     def __init__(
         self,
-        rows: Sequence[Row],
+        rows: Sequence[Row | Placement],
         documents: Sequence[Document],
         columns: Sequence[int],
         widths: Sequence[int],
     ) -> None:
         """``documents`` are the visible versions in pane order, ``columns`` their positions in
         the story (the index of their cell in every row) and ``widths`` their text widths in
-        cells; of ``rows``, only section and claim rows are laid out."""
-        self.rows = [row for row in rows if row.kind in ("section", "claim")]
+        cells; of ``rows`` (in the order to show them: see :func:`display_order`), only section
+        and claim rows are laid out."""
+        self.placements = [
+            r if isinstance(r, Placement) else Placement(r)
+            for r in rows
+            if (r.row if isinstance(r, Placement) else r).kind in ("section", "claim")
+        ]
+        self.rows = [p.row for p in self.placements]
         self.documents = list(documents)
         self.widths = list(widths)
         self._columns = list(columns)
-        self.lines: list[list[tuple[int, int] | None]] = []  # per pane, per row
         self.row_top: list[int] = []
         self.row_height: list[int] = []
-        per_pane = [[] for _ in self.documents]
+        per_pane: list[list[list[tuple[int, int]] | str]] = [[] for _ in self.documents]
+        starts: list[list[tuple[int, int]]] = [[] for _ in self.documents]
         top = 0
-        for row in self.rows:
+        for index, placement in enumerate(self.placements):
             heights = []
+            row = placement.row
             for pane, (document, width) in enumerate(zip(self.documents, self.widths, strict=True)):
-                cell = row.cells[self._columns[pane]]
+                column = self._columns[pane]
+                cell = row.cells[column]
+                if placement.only is not None and placement.only != column:
+                    per_pane[pane].append(_BLANK)
+                    heights.append(1)
+                    continue
+                if column in placement.elsewhere:
+                    per_pane[pane].append(_ELSEWHERE)
+                    heights.append(1)
+                    continue
                 if cell.is_gap:
-                    per_pane[pane].append(None)
+                    per_pane[pane].append(_GAP)
                     heights.append(1)
                     continue
                 spans = wrap(document.body[cell.start : cell.end], width, cell.start or 0)
                 per_pane[pane].append(spans)
+                starts[pane].append((spans[0][0], index))
                 heights.append(len(spans))
             height = max(heights, default=1)
             self.row_top.append(top)
             self.row_height.append(height)
             top += height
         self._per_pane = per_pane
+        self._starts = [sorted(s) for s in starts]
         self.height = top
-        self.index_of = {row.index: i for i, row in enumerate(self.rows)}
+        self.index_of: dict[int, int] = {}
+        self._apart: dict[tuple[int, int], int] = {}
+        for i, placement in enumerate(self.placements):
+            if placement.only is None:
+                self.index_of.setdefault(placement.row.index, i)
+            else:
+                self._apart[(placement.row.index, placement.only)] = i
+
+    def place_of(self, row: int, column: int) -> int | None:
+        """The layout row where story column ``column`` shows its cell of alignment row
+        ``row`` (the row itself, or the row showing that cell apart)."""
+        return self._apart.get((row, column), self.index_of.get(row))
 
     def row_at(self, y: int) -> int | None:
         """The row shown on screen line ``y``, or ``None`` beyond the last row."""
@@ -170,8 +336,12 @@ class StoryLayout:
             return None
         within = y - self.row_top[row]
         spans = self._per_pane[pane][row]
-        if spans is None:
+        if spans == _GAP:
             return PaneLine(row, None, None, within == 0, True)
+        if spans == _ELSEWHERE:
+            return PaneLine(row, None, None, within == 0, False, elsewhere=True)
+        if spans == _BLANK:
+            return PaneLine(row, None, None, within == 0, False, blank=True)
         if within < len(spans):
             start, end = spans[within]
             return PaneLine(row, start, end, within == 0, False)
@@ -179,9 +349,14 @@ class StoryLayout:
 
     def row_of_offset(self, pane: int, offset: int) -> tuple[int, int] | None:
         """``(row, line)`` where body offset ``offset`` of pane ``pane`` is shown."""
-        for row, spans in enumerate(self._per_pane[pane]):
-            if not spans:
+        starts = self._starts[pane]
+        found = bisect_right(starts, (offset, len(self.placements))) - 1
+        for candidate in (found, found - 1, found + 1):
+            if not 0 <= candidate < len(starts):
                 continue
+            row = starts[candidate][1]
+            spans = self._per_pane[pane][row]
+            assert isinstance(spans, list)
             for within, (start, end) in enumerate(spans):
                 if start <= offset < end or (offset == end and within == len(spans) - 1):
                     return row, self.row_top[row] + within

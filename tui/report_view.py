@@ -17,6 +17,7 @@ from parallax.core.document import Document
 from parallax.core.report import Report, Story
 from parallax.core.safe import neutralize
 from parallax.tui.styles import KIND_STYLES, SEVERITY_MARKS, SEVERITY_STYLES
+from parallax.tui.text import plural
 
 CONTEXT = 48
 
@@ -111,8 +112,10 @@ def report_views(
     high = sum(s.severity_counts()["high"] for s in stories)
     total = sum(sum(s.severity_counts().values()) for s in stories)
     yield Text(
-        f"{len(documents)} documents · {len(stories)} stories with several versions · "
-        f"{len(singles)} single documents · {total} discrepancies ({high} high)",
+        f"{plural(len(documents), 'document')} · "
+        f"{plural(len(stories), 'story', 'stories')} with several versions · "
+        f"{plural(len(singles), 'single document')} · "
+        f"{plural(total, 'discrepancy', 'discrepancies')} ({high} high)",
         style="bold",
     )
     ordered = sorted(

@@ -43,8 +43,13 @@ def _count_chunk(
     out = []
     for cluster, documents in work:
         story = analyse_story(cluster, documents, aliases=aliases)
-        out.append((cluster.id, story.severity_counts(), tuple(d.id for d in story.discrepancies)))
+        out.append((cluster.id, story.severity_counts(), _reported_ids(story)))
     return out
+
+
+def _reported_ids(story: Story) -> tuple[str, ...]:
+    """The ids of the discrepancies a story reports (the unimportant tier is never counted)."""
+    return tuple(d.id for d in story.discrepancies if d.tier == "reported")
 
 
 @dataclass
@@ -165,7 +170,7 @@ class ReviewSession:
         return self._counts[cluster_id]
 
     def discrepancy_ids(self, cluster_id: str) -> tuple[str, ...]:
-        """The ids of a story's discrepancies (analysing it if needed)."""
+        """The ids of a story's reported discrepancies (analysing it if needed)."""
         if cluster_id not in self._discrepancy_ids:
             self.story(cluster_id)
         return self._discrepancy_ids[cluster_id]
@@ -189,7 +194,7 @@ class ReviewSession:
             while len(self._stories) > _KEEP_STORIES:
                 self._stories.popitem(last=False)
             self._counts[cluster_id] = story.severity_counts()
-            self._discrepancy_ids[cluster_id] = tuple(d.id for d in story.discrepancies)
+            self._discrepancy_ids[cluster_id] = _reported_ids(story)
         self.relink(story)
         return story
 

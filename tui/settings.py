@@ -81,6 +81,10 @@ class Settings(BaseSettings):
         None, description="Annotation database; default .parallax/review.sqlite by the sources."
     )
     tags: list[TagSpec] = Field(default_factory=list, description="Tags beyond the built-in ones.")
+    advance_after_decision: bool = Field(
+        True,
+        description="After x (dismiss) or c (confirm), move on to the next undecided item.",
+    )
 
     @classmethod
     def settings_customise_sources(

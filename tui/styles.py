@@ -36,3 +36,14 @@ SEVERITY_STYLES: dict[str, Style] = {
     "low": Style(dim=True),
 }
 SEVERITY_MARKS = {"high": "▲", "medium": "●", "low": "·"}
+
+
+def tag_style(color: str | None) -> Style | None:
+    """The style of a tag in its configured colour, or ``None`` if the colour is not one Rich
+    knows (Textual variables such as ``$accent`` only work in stylesheets)."""
+    if not color:
+        return None
+    try:
+        return Style(color=color, italic=True)
+    except Exception:  # rich.errors.ColorParseError and friends: fall back to the default
+        return None

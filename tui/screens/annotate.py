@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
@@ -10,31 +11,30 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.events import Key
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from parallax.core.annotations import Annotation
-from parallax.core.safe import neutralize
+from parallax.tui.exporting import FORMATS, ExportFormat
+from parallax.tui.text import plural, untrusted
 
-EXPORT_FORMATS = (
-    ("json", "Native JSON (parallax.annotations/1)", "json"),
-    ("w3c", "W3C Web Annotation (JSON-LD)", "jsonld"),
-    ("csv", "CSV for spreadsheets", "csv"),
-    ("markdown", "Markdown review report", "md"),
-)
+NEW = "new:"
 
 
 class TagScreen(ModalScreen[list[str] | None]):
-    """Pick tags: typing filters fuzzily, Enter applies the highlighted tag (or creates the
-    typed one), Space toggles several before Enter, Escape cancels.
+    """Pick tags. Typing fills the query; Enter applies the tag typed exactly (an existing one,
+    or a new one); the fuzzy suggestions below are reached with the arrows (Enter applies the
+    highlighted one, Tab completes the query with it); Space toggles several; Escape cancels.
 
     The list has the focus and the typed text goes to the query line (a tag has no spaces,
     so Space is free to toggle)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel_tags"),
-        Binding("space", "toggle", "Toggle", id="toggle_tag"),
+        Binding("space", "toggle_tag", "Toggle", id="toggle_tag"),
+        Binding("tab", "complete", "Complete", id="complete_tag"),
         Binding("backspace", "erase", "Erase", show=False, id="erase_tag_query"),
     ]
 
@@ -47,7 +47,7 @@ class TagScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
             yield Label(
-                "Tag: type to filter · Enter applies · Space toggles several · Esc cancels",
+                "Tag: type it · Enter applies · ↓ suggestions · Space toggles several · Esc",
                 classes="dialog-title",
             )
             query = Input(placeholder="type a tag…", id="tag-query")
@@ -64,9 +64,7 @@ class TagScreen(ModalScreen[list[str] | None]):
         """The query typed so far."""
         return self.query_one(Input).value.strip()
 
-    def _shown(self, query: str) -> list[str]:
-        if not query:
-            return self.names
+    def _suggestions(self, query: str) -> list[str]:
         matches = process.extract(
             query,
             self.names,
@@ -75,20 +73,34 @@ class TagScreen(ModalScreen[list[str] | None]):
             limit=None,
             score_cutoff=50,
         )
-        return [name for name, _, _ in matches]
+        return [name for name, _, _ in matches if name != query]
+
+    def _option(self, name: str) -> Option:
+        mark = "☑" if name in self.chosen else "☐"
+        text = Text(f"{mark} ")
+        text.append_text(untrusted(name))
+        return Option(text, id=name)
 
     def _fill(self, query: str) -> None:
         options = self.query_one(OptionList)
         options.clear_options()
-        for name in self._shown(query):
-            mark = "☑" if name in self.chosen else "☐"
-            options.add_option(Option(Text(f"{mark} {neutralize(name)}"), id=name))
-        if query and query not in self.names:
-            options.add_option(Option(Text(f"+ new tag “{neutralize(query)}”"), id=f"new:{query}"))
+        if not query:
+            options.add_options([self._option(name) for name in self.names])
+        else:
+            if query in self.names:
+                options.add_option(self._option(query))
+            else:
+                label = Text("+ new tag ")
+                label.append_text(untrusted(f"“{query}”"))
+                options.add_option(Option(label, id=f"{NEW}{query}"))
+            suggestions = self._suggestions(query)
+            if suggestions:
+                options.add_option(None)  # a separator: suggestions below
+                options.add_options([self._option(name) for name in suggestions])
         if options.option_count:
             options.highlighted = 0
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: Key) -> None:
         """Letters, digits and punctuation (not spaces or commas) extend the query."""
         character = event.character
         if character and event.is_printable and not character.isspace() and character != ",":
@@ -108,9 +120,9 @@ class TagScreen(ModalScreen[list[str] | None]):
         if options.highlighted is None:
             return None
         option_id = options.get_option_at_index(options.highlighted).id or ""
-        return option_id.removeprefix("new:")
+        return option_id.removeprefix(NEW)
 
-    def action_toggle(self) -> None:
+    def action_toggle_tag(self) -> None:
         name = self._highlighted()
         if not name:
             self.app.bell()
@@ -125,10 +137,17 @@ class TagScreen(ModalScreen[list[str] | None]):
         self.query_one(Input).value = ""
         self._fill("")
 
+    def action_complete(self) -> None:
+        name = self._highlighted()
+        if name:
+            field = self.query_one(Input)
+            field.value = name
+            field.cursor_position = len(name)
+
     @on(OptionList.OptionSelected)
     def _picked(self) -> None:
         name = self._highlighted()
-        if not self.toggled and name and name not in self.chosen:
+        if name and name not in self.chosen and (self.typed or not self.toggled):
             self.chosen.append(name)
         self.dismiss(self.chosen)
 
@@ -163,49 +182,59 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class ExportScreen(ModalScreen[tuple[str, Path] | None]):
-    """Choose a format and a path; Enter writes."""
+class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
+    """Choose a format and check the path; Enter exports from wherever the focus is."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_export")]
+    BINDINGS = [
+        Binding("enter", "export", "Export", priority=True, id="run_export"),
+        Binding("escape", "cancel", "Cancel", id="cancel_export"),
+    ]
 
-    def __init__(self, folder: Path, stem: str = "parallax-review") -> None:
+    def __init__(
+        self, kind: ExportFormat, path: Path, retarget: Callable[[Path, str], Path]
+    ) -> None:
+        """``retarget(path, kind)`` gives the path for another format."""
         super().__init__()
-        self.folder = folder
-        self.stem = stem
+        self.kind = kind
+        self.path = path
+        self.retarget = retarget
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-dialog", classes="dialog"):
             yield Label(
-                "Export annotations: choose a format, check the path, Enter", classes="dialog-title"
+                "Export annotations: ↑↓ format · Tab path · Enter exports · Esc",
+                classes="dialog-title",
             )
             yield OptionList(
-                *[Option(label, id=key) for key, label, _ in EXPORT_FORMATS], id="export-formats"
+                *[Option(label, id=key) for key, label, _ in FORMATS], id="export-formats"
             )
-            yield Input(id="export-path")
+            field = Input(id="export-path")
+            field.value = str(self.path)
+            yield field
 
     def on_mount(self) -> None:
         formats = self.query_one(OptionList)
-        formats.highlighted = 0
-        self._set_path("json")
+        formats.highlighted = next(i for i, (k, _, _) in enumerate(FORMATS) if k == self.kind)
         formats.focus()
-
-    def _set_path(self, key: str) -> None:
-        extension = next(ext for k, _, ext in EXPORT_FORMATS if k == key)
-        self.query_one(Input).value = str(self.folder / f"{self.stem}.{extension}")
 
     @on(OptionList.OptionHighlighted, "#export-formats")
     def _format_moved(self, event: OptionList.OptionHighlighted) -> None:
-        self._set_path(event.option.id or "json")
+        kind = event.option.id or "json"
+        if kind != self.kind:
+            self.kind = kind  # type: ignore[assignment]
+            field = self.query_one(Input)
+            field.value = str(self.retarget(Path(field.value.strip() or str(self.path)), kind))
 
-    @on(OptionList.OptionSelected, "#export-formats")
-    def _format_chosen(self) -> None:
-        self.query_one(Input).focus()
-
-    @on(Input.Submitted, "#export-path")
-    def _write(self, event: Input.Submitted) -> None:
-        formats = self.query_one(OptionList)
-        key = formats.get_option_at_index(formats.highlighted or 0).id or "json"
-        self.dismiss((key, Path(event.value.strip()).expanduser()))
+    def action_export(self) -> None:
+        value = self.query_one(Input).value.strip()
+        if not value:
+            self.app.bell()
+            self.query_one(Input).focus()
+            return
+        path = Path(value).expanduser()
+        if path.is_dir():
+            path = path / self.retarget(self.path, self.kind).name
+        self.dismiss((self.kind, path))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -223,7 +252,7 @@ class OrphansScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="orphans-dialog", classes="dialog"):
             yield Label(
-                f"{len(self.orphans)} orphaned annotations (text not found; kept)",
+                f"{plural(len(self.orphans), 'orphaned annotation')} (text not found; kept)",
                 classes="dialog-title",
             )
             yield DataTable(id="orphans", cursor_type="row")
@@ -233,11 +262,11 @@ class OrphansScreen(ModalScreen[None]):
         table.add_columns("Quote", "Tags", "Status", "Note", "Reviewer")
         for annotation in self.orphans:
             table.add_row(
-                Text(neutralize(annotation.target.exact[:40], keep_newlines=False)),
-                Text(", ".join(annotation.tags)),
-                annotation.status,
-                Text(neutralize(annotation.note[:40], keep_newlines=False)),
-                Text(neutralize(annotation.reviewer, keep_newlines=False)),
+                untrusted(annotation.target.exact[:40]),
+                untrusted(", ".join(annotation.tags)),
+                untrusted(annotation.status),
+                untrusted(annotation.note[:40]),
+                untrusted(annotation.reviewer),
             )
         table.focus()
 

@@ -1,45 +1,86 @@
 """The Review screen: the versions of one story side by side, and the keys to move between
-their discrepancies."""
+their discrepancies.
+
+The screen holds the review state in reactives (which story, which discrepancy, which versions
+in which panes, the filter, the selection) and hands it down to widgets that each do one job:
+the panes draw and keep the current item in view, the headers name the versions, the status
+line and the detail area describe the current item, the list lists them. Widgets post messages
+up (a click, a pick in the list, a drag). Annotation actions go to the app's
+:class:`~parallax.tui.annotating.AnnotationController`; where to go next comes from
+:mod:`parallax.tui.navigation`, which versions to show from :mod:`parallax.tui.grouping`.
+"""
 
 from __future__ import annotations
-
-import re
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.reactive import reactive, var
+from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList
+from textual.widgets import Footer, Input
 
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.report import Story
+from parallax.tui.annotating import DECISIONS, AnnotationController, Change, Subject
+from parallax.tui.grouping import choose_columns
+from parallax.tui.navigation import follow, next_undecided, step
 from parallax.tui.session import ReviewSession
+from parallax.tui.settings import Settings
 from parallax.tui.story_view import Filter, StoryView
-from parallax.tui.widgets.discrepancy_list import DiscrepancyList
+from parallax.tui.text import quote, version_label
+from parallax.tui.widgets.detail import DetailPanel
+from parallax.tui.widgets.discrepancy_list import DiscrepancyList, ListEntry
 from parallax.tui.widgets.headers import PaneHeaders
 from parallax.tui.widgets.panes import AlignedPanes
 from parallax.tui.widgets.status import Legend, StatusLine
 
-_WORD = re.compile(r"\S+")
 NARROW = 120  # below this many columns, two panes
 PANE_WIDTH = 40  # above it, one more pane per this many columns
+LIST_WIDTH = 38  # the discrepancy list, when open
+
+
+def brief(view: StoryView, discrepancy: Discrepancy) -> str:
+    """The readings of a discrepancy in one line: ``“Sanna Takashi” ×2 / “Fumio Kishida” ×1``."""
+    groups = view.groups(discrepancy)
+    if len(groups) < 2:
+        return discrepancy.summary
+    parts = []
+    for group in groups:
+        reading = "(nothing)" if group.absent else quote(group.text, 28)
+        parts.append(f"{reading} ×{group.count}" + (" moved" if group.moved else ""))
+    return " / ".join(parts)
 
 
 class ReviewScreen(Screen):
-    """One story: aligned panes, headers, legend, status line and a discrepancy list."""
+    """One story: aligned panes, headers, legend, status line, detail area and a list."""
 
+    # The order is the footer's: the keys that matter most come first, so a narrow terminal
+    # still shows them; every binding is in the help screen (?) and the palette (ctrl+p).
     BINDINGS = [
         Binding("n", "next", "Next", id="next_discrepancy"),
         Binding("p", "previous", "Prev", id="previous_discrepancy"),
+        Binding("t", "tag", "Tag", id="tag"),
+        Binding("a", "note", "Note", id="note"),
+        Binding("x", "dismiss_discrepancy", "Dismiss", id="dismiss"),
+        Binding("c", "confirm_discrepancy", "Confirm", id="confirm"),
+        Binding("u", "undo", "Undo", id="undo"),
+        Binding("e", "export", "Export", id="export"),
+        Binding("question_mark", "app.help", "Keys", id="help"),
         Binding("N", "next_high", "Next high", id="next_high"),
-        Binding("P", "previous_high", "Prev high", show=False, id="previous_high"),
         Binding("right_square_bracket", "next_story", "Next story", id="next_story"),
+        Binding("l", "toggle_list", "List", id="toggle_list"),
+        Binding("f", "filter", "Filter", id="filter"),
+        Binding("slash", "search", "Search", id="search"),
+        Binding("d", "toggle_detail", "Details", id="toggle_detail"),
+        Binding("i", "toggle_unimportant", "Unimportant", id="toggle_unimportant"),
+        Binding("P", "previous_high", "Prev high", show=False, id="previous_high"),
         Binding(
             "left_square_bracket", "previous_story", "Prev story", show=False, id="previous_story"
         ),
-        Binding("tab", "focus_next_pane", "Pane", priority=True, id="focus_next_pane"),
+        Binding(
+            "tab", "focus_next_pane", "Next pane", show=False, priority=True, id="focus_next_pane"
+        ),
         Binding(
             "shift+tab",
             "focus_previous_pane",
@@ -50,68 +91,66 @@ class ReviewScreen(Screen):
         ),
         Binding("less_than_sign", "shift_left", "◀ versions", show=False, id="shift_left"),
         Binding("greater_than_sign", "shift_right", "Versions ▶", show=False, id="shift_right"),
-        Binding("l", "toggle_list", "List", id="toggle_list"),
-        Binding("f", "filter", "Filter", id="filter"),
-        Binding("slash", "search", "Search", id="search"),
-        Binding("escape", "back", "Back", id="back"),
-        Binding("t", "tag", "Tag", id="tag"),
-        Binding("a", "note", "Note", id="note"),
-        Binding("x", "dismiss", "Dismiss", show=False, id="dismiss"),
-        Binding("c", "confirm", "Confirm", show=False, id="confirm"),
-        Binding("u", "undo", "Undo", show=False, id="undo"),
+        Binding("escape", "back", "Back", show=False, id="back"),
         Binding("ctrl+r", "redo", "Redo", show=False, id="redo"),
-        Binding("v", "select", "Select span", show=False, id="select_span"),
-        Binding("r", "refresh", "Refresh", show=False, id="refresh"),
-        Binding("e", "export", "Export", id="export"),
+        Binding("r", "refresh", "Reload annotations", show=False, id="refresh"),
         *[
-            Binding(str(k), f"pick({k})", f"Show version {k} here", show=False, id=f"pick_{k}")
+            Binding(str(k), f"pick({k})", f"Show v{k} here", show=False, id=f"pick_{k}")
             for k in range(1, 10)
         ],
-        # While a span is selected (v), the arrows move its end instead of scrolling.
-        Binding("right", "extend(1)", "Select more", show=False, priority=True, id="extend_word"),
-        Binding("left", "extend(-1)", "Select less", show=False, priority=True, id="shrink_word"),
-        Binding(
-            "down", "extend_line(1)", "Select line", show=False, priority=True, id="extend_line"
-        ),
-        Binding(
-            "up", "extend_line(-1)", "Unselect line", show=False, priority=True, id="shrink_line"
-        ),
     ]
 
-    story_index: reactive[int] = reactive(0, init=False)
-    current: reactive[str | None] = reactive(None, init=False)
+    # The review state. ``var``s: the screen draws nothing itself, its watchers hand each
+    # change down to the widgets that show it (a ``reactive`` would repaint the whole screen).
+    story_index: var[int] = var(0, init=False)
+    current: var[str | None] = var(None, init=False, always_update=True)
     columns: var[tuple[int, ...]] = var(())
-    focused_pane: reactive[int] = reactive(0, init=False)
-    keep: var[Filter] = var(Filter())
-    span: reactive[tuple[int, int, int] | None] = reactive(None, init=False)
+    focused_pane: var[int] = var(0, init=False)
+    keep: var[Filter] = var(Filter, init=False)
+    span: var[tuple[int, int, int] | None] = var(None, init=False)
+    show_unimportant: var[bool] = var(False, init=False)
+    list_open: var[bool] = var(False, init=False)
+    detail_expanded: var[bool] = var(False, init=False)
 
-    def __init__(self, session: ReviewSession, order: list[str], index: int) -> None:
+    def __init__(
+        self,
+        session: ReviewSession,
+        order: list[str],
+        index: int,
+        *,
+        annotations: AnnotationController,
+        settings: Settings,
+    ) -> None:
         super().__init__()
         self.session = session
         self.order = order
+        self.annotations = annotations
+        self.settings = settings
         self.view: StoryView | None = None
         self._initial = index
+        self._left_at: dict[str, str] = {}  # where the reviewer left each story
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """While a story is being analysed, only leaving the screen and help make sense; the
-        selection keys only work while a span is selected."""
-        if action in ("extend", "extend_line"):
-            return self.span is not None
-        return self.view is not None or action in ("back", "help", "quit")
+        """While a story is being analysed, only leaving the screen and help make sense."""
+        return self.view is not None or action in ("back", "app.help", "help", "quit")
 
     def compose(self) -> ComposeResult:
         yield PaneHeaders()
         with Horizontal(id="review-body"):
             yield AlignedPanes(id="panes")
-            yield DiscrepancyList(id="discrepancy-list")
+            yield DiscrepancyList(
+                id="discrepancy-list", colors={t.name: t.color for t in self.settings.tags}
+            )
         yield Legend()
         yield StatusLine()
+        yield DetailPanel()
         yield Input(placeholder="Search the text (Enter: next match, Esc: close)", id="search")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(DiscrepancyList).display = False
         self.query_one("#search").display = False
+        self.annotations.changed.subscribe(self, self._annotations_changed, immediate=True)
         self.story_index = self._initial
         self.watch_story_index()
         self.query_one(AlignedPanes).focus()
@@ -140,49 +179,57 @@ class ReviewScreen(Screen):
     def _show(self, cluster_id: str, story: Story) -> None:
         if cluster_id != self.cluster_id:
             return  # the reviewer moved on while it was being analysed
-        session = self.session
-        self.query_one(AlignedPanes).loading = False
-        self.view = StoryView.build(story, session.documents_of(cluster_id))
-        self.refresh_bindings()
-        self.columns = self._initial_columns()
-        self.focused_pane = 0
         panes = self.query_one(AlignedPanes)
-        panes.current = None
-        panes.show(self.view, self.columns)
-        self.query_one(PaneHeaders).story = self.view
+        panes.loading = False
+        self.view = view = StoryView.build(story, self.session.documents_of(cluster_id))
+        self.refresh_bindings()
         self.span = None
-        self._sync_columns()
-        self.query_one(AlignedPanes).statuses = self.app.statuses(self.view)  # type: ignore[attr-defined]
-        self._fill_list()
-        visible = self.visible_discrepancies()
-        self.current = visible[0].id if visible else None
-        self.watch_current()
+        self.focused_pane = 0
+        self.columns = tuple(range(self._pane_count()))
+        panes.current = None
+        panes.statuses = self.annotations.statuses(view)
+        panes.show(view, self.columns)
         panes.scroll_home(animate=False)
+        self.query_one(PaneHeaders).story = view
+        self._sync_columns()
+        self._fill_list()
+        # A story opens at its first item, or where the reviewer left it.
+        visible = view.ordered(self.keep)
+        left = self._left_at.get(cluster_id)
+        self.current = follow(view.listed(), visible, left) if left else None
+        if self.current is None and visible:
+            self.current = visible[0].id
 
     def _pane_count(self) -> int:
         assert self.view is not None
         versions = len(self.view.documents)
-        width = self.app.size.width
-        if self.query_one(DiscrepancyList).display:
-            width -= 38
-        limit = self.app.settings.max_panes  # type: ignore[attr-defined]
+        width = self.app.size.width - (LIST_WIDTH if self.list_open else 0)
         if width < NARROW:
             return min(versions, 2)
-        return max(1, min(versions, limit, width // PANE_WIDTH))
-
-    def _initial_columns(self) -> tuple[int, ...]:
-        return tuple(range(self._pane_count()))
+        return max(1, min(versions, self.settings.max_panes, width // PANE_WIDTH))
 
     def on_resize(self) -> None:
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """Show as many versions as fit, choosing them so the current item stays visible."""
         if self.view is None:
             return
         count = self._pane_count()
         if count != len(self.columns):
-            start = self.columns[0] if self.columns else 0
-            total = len(self.view.documents)
-            start = min(start, total - count)
-            self.columns = tuple(range(start, start + count))
+            self.columns = self._chosen_columns(count)
             self._sync_columns()
+
+    def _chosen_columns(self, count: int | None = None) -> tuple[int, ...]:
+        assert self.view is not None
+        discrepancy = self.current_discrepancy()
+        groups = self.view.groups(discrepancy) if discrepancy is not None else []
+        return choose_columns(
+            groups,
+            count=count or len(self.columns),
+            total=len(self.view.documents),
+            current=self.columns,
+        )
 
     def _sync_columns(self) -> None:
         self.query_one(AlignedPanes).columns = self.columns
@@ -197,10 +244,14 @@ class ReviewScreen(Screen):
     def _clicked(self, event: AlignedPanes.MarkClicked) -> None:
         self.current = event.discrepancy
 
+    @on(DiscrepancyList.Picked)
+    def _picked(self, event: DiscrepancyList.Picked) -> None:
+        self.current = event.discrepancy
+
     # --- discrepancies ----------------------------------------------------------------------------
 
     def visible_discrepancies(self) -> list[Discrepancy]:
-        """The story's discrepancies the filter keeps, in reading order."""
+        """The discrepancies the keys visit: reported ones the filter keeps, in reading order."""
         return self.view.ordered(self.keep) if self.view else []
 
     def current_discrepancy(self) -> Discrepancy | None:
@@ -210,73 +261,71 @@ class ReviewScreen(Screen):
         return self.view.by_id.get(self.current)
 
     def watch_current(self) -> None:
-        panes = self.query_one(AlignedPanes)
-        panes.current = self.current
-        self.query_one(PaneHeaders).current = self.current
+        view = self.view
+        if view is None:
+            return
         discrepancy = self.current_discrepancy()
         if discrepancy is not None:
-            self._bring_into_view(discrepancy)
-            self.query_one(DiscrepancyList).select_id(discrepancy.id)
+            self._left_at[self.cluster_id] = discrepancy.id
+            # Show the versions that hold its readings (the odd one first), where they fit.
+            columns = self._chosen_columns()
+            if columns != self.columns:
+                self.columns = columns
+                self._sync_columns()
+        groups = view.groups(discrepancy) if discrepancy is not None else []
+        self.query_one(AlignedPanes).current = self.current
+        headers = self.query_one(PaneHeaders)
+        headers.current = self.current
+        headers.marked = frozenset(c for g in groups if g.minority or g.moved for c in g.columns)
+        self.query_one(DiscrepancyList).current = self.current
         self.update_status()
 
-    def _bring_into_view(self, discrepancy: Discrepancy) -> None:
-        assert self.view is not None
-        having = [i for i, r in enumerate(discrepancy.readings) if r.start is not None]
-        if having and not any(c in having for c in self.columns):
-            # Show a version that says something here in the focused pane.
-            columns = list(self.columns)
-            columns[self.focused_pane] = having[0]
-            self.columns = tuple(columns)
-            self._sync_columns()
-        self.query_one(AlignedPanes).scroll_to_alignment_row(discrepancy.row)
-
     def update_status(self) -> None:
-        """Refresh the status line from the current state."""
+        """Refresh the status line and the detail area from the current state."""
+        view = self.view
+        if view is None:
+            return
         visible = self.visible_discrepancies()
         discrepancy = self.current_discrepancy()
         position = next((i for i, d in enumerate(visible, 1) if d.id == self.current), 0)
-        tags, note = self.app.annotation_state(discrepancy)  # type: ignore[attr-defined]
-        self.query_one(StatusLine).state = (
-            self.story_index + 1,
-            len(self.order),
-            position,
-            len(visible),
-            discrepancy,
-            tags,
-            self.keep.describe(),
-            note,
-        )
+        state = self.annotations.state(discrepancy)
+        status = self.query_one(StatusLine)
+        with self.app.batch_update():
+            status.story_position = (self.story_index + 1, len(self.order))
+            status.item_position = (position, len(visible))
+            status.discrepancy = discrepancy
+            status.annotations = state
+            status.filter_label = self.keep.describe()
+            hidden = sum(1 for d in view.story.discrepancies if d.tier == "unimportant")
+            status.unimportant = (hidden, self.show_unimportant)
+            groups = view.groups(discrepancy) if discrepancy is not None else []
+            self.query_one(DetailPanel).show(discrepancy, groups, state.notes)
 
     def _fill_list(self) -> None:
+        view = self.view
+        if view is None:
+            return
+        tags = self.annotations.tags(view)
+        statuses = self.annotations.statuses(view)
+        entries = [
+            ListEntry(d, brief(view, d), tags.get(d.id, ()), statuses.get(d.id))
+            for d in view.listed(self.keep, unimportant=self.show_unimportant)
+        ]
         listing = self.query_one(DiscrepancyList)
-        tags = self.app.tags_by_discrepancy(self.view)  # type: ignore[attr-defined]
-        colors = {t.name: t.color for t in self.app.settings.tags}  # type: ignore[attr-defined]
-        listing.fill(self.visible_discrepancies(), tags, colors)
+        listing.fill(entries)
 
     def _step(self, direction: int, *, high_only: bool = False) -> None:
+        if self.view is None:
+            return
         visible = self.visible_discrepancies()
         if high_only:
             visible = [d for d in visible if d.severity == "high"]
-        if not visible:
-            self.app.bell()
-            return
-        ids = [d.id for d in visible]
-        if self.current in ids:
-            index = ids.index(self.current) + direction
-        else:
-            # The current one is filtered out: go to the nearest kept one in reading order.
-            order = [d.id for d in self.view.ordered()] if self.view else []
-            here = order.index(self.current) if self.current in order else -1
-            after = [i for i, d in enumerate(ids) if order.index(d) > here]
-            if direction > 0:
-                index = after[0] if after else len(ids)
-            else:
-                index = (after[0] if after else len(ids)) - 1
-        if not 0 <= index < len(ids):
+        target = step(self.view.listed(unimportant=True), visible, self.current, direction)
+        if target is None:
             self.app.bell()
             self.notify("No more discrepancies this way", timeout=1.5)
             return
-        self.current = ids[index]
+        self.current = target
 
     def action_next(self) -> None:
         self._step(+1)
@@ -302,6 +351,35 @@ class ReviewScreen(Screen):
         else:
             self.app.bell()
 
+    def _follow_visible(self) -> None:
+        """The filter or the tiers shown changed: stay on the current item if it is still
+        visited, else go to the next one that is."""
+        assert self.view is not None
+        self._fill_list()
+        self.current = follow(
+            self.view.listed(unimportant=True), self.visible_discrepancies(), self.current
+        )
+
+    def watch_keep(self) -> None:
+        if self.view is not None:
+            self._follow_visible()
+
+    def watch_show_unimportant(self, shown: bool) -> None:
+        self.query_one(AlignedPanes).show_unimportant = shown
+        self.query_one(PaneHeaders).show_unimportant = shown
+        if self.view is not None:
+            self._fill_list()
+            self.update_status()
+
+    def action_toggle_unimportant(self) -> None:
+        self.show_unimportant = not self.show_unimportant
+
+    def watch_detail_expanded(self, expanded: bool) -> None:
+        self.query_one(DetailPanel).expanded = expanded
+
+    def action_toggle_detail(self) -> None:
+        self.detail_expanded = not self.detail_expanded
+
     # --- panes ------------------------------------------------------------------------------
 
     def watch_focused_pane(self) -> None:
@@ -318,13 +396,13 @@ class ReviewScreen(Screen):
     def action_focus_previous_pane(self) -> None:
         self.focused_pane = (self.focused_pane - 1) % max(1, len(self.columns))
 
-    def _shift(self, step: int) -> None:
+    def _shift(self, step_by: int) -> None:
         assert self.view is not None
         total = len(self.view.documents)
         if len(self.columns) >= total:
             self.app.bell()
             return
-        self.columns = tuple((c + step) % total for c in self.columns)
+        self.columns = tuple((c + step_by) % total for c in self.columns)
         self._sync_columns()
 
     def action_shift_left(self) -> None:
@@ -334,9 +412,11 @@ class ReviewScreen(Screen):
         self._shift(+1)
 
     def action_pick(self, version: int) -> None:
+        """Show version ``version`` (its label ``v<version>``) in the focused pane."""
         assert self.view is not None
         if version > len(self.view.documents):
             self.app.bell()
+            self.notify(f"This story has no {version_label(version - 1)}.", timeout=2)
             return
         columns = list(self.columns)
         column = version - 1
@@ -349,33 +429,25 @@ class ReviewScreen(Screen):
 
     # --- list, filter, search ------------------------------------------------------------------
 
-    def action_toggle_list(self) -> None:
+    def watch_list_open(self, shown: bool) -> None:
         listing = self.query_one(DiscrepancyList)
-        listing.display = not listing.display
-        if listing.display:
-            listing.select_id(self.current)
+        listing.display = shown
+        if shown:
+            listing.current = self.current
             listing.focus()
         else:
             self.query_one(AlignedPanes).focus()
-        self.call_after_refresh(self.on_resize)
+        self._fit_columns()
 
-    @on(OptionList.OptionHighlighted, "#discrepancy-list")
-    def _list_moved(self, event: OptionList.OptionHighlighted) -> None:
-        if event.option.id is not None:
-            self.current = event.option.id
+    def action_toggle_list(self) -> None:
+        self.list_open = not self.list_open
 
     def action_filter(self) -> None:
         from parallax.tui.screens.filter import FilterScreen
 
         def chosen(keep: Filter | None) -> None:
-            if keep is None:
-                return
-            self.keep = keep
-            self._fill_list()
-            visible = self.visible_discrepancies()
-            if self.current not in {d.id for d in visible}:
-                self.current = visible[0].id if visible else None
-            self.update_status()
+            if keep is not None:
+                self.keep = keep
 
         self.app.push_screen(FilterScreen(self.keep), chosen)
 
@@ -388,26 +460,12 @@ class ReviewScreen(Screen):
     def _search(self, event: Input.Submitted) -> None:
         query = event.value.strip()
         panes = self.query_one(AlignedPanes)
-        panes.search = query
-        if not query or self.view is None or panes.layout_ is None:
-            return
-        layout = panes.layout_
-        needle = query.casefold()
-        start = int(panes.scroll_y) + 1
-        for y in [*range(start, layout.height), *range(0, start)]:
-            for pane in range(len(self.columns)):
-                line = layout.line(pane, y)
-                if line is None or line.start is None:
-                    continue
-                body = self.view.documents[self.columns[pane]].body
-                if needle in body[line.start : line.end].casefold():
-                    panes.scroll_to(y=max(0, y - 2), animate=False)
-                    return
-        self.notify(f"“{query}” not found in the versions shown", severity="warning")
+        if not panes.find(query) and query:
+            self.notify(f"{quote(query)} is not in the versions shown", severity="warning")
 
     def action_back(self) -> None:
         if self.span is not None:
-            self.clear_span()
+            self.span = None
             return
         field = self.query_one("#search", Input)
         if field.display:
@@ -415,122 +473,87 @@ class ReviewScreen(Screen):
             self.query_one(AlignedPanes).search = ""
             self.query_one(AlignedPanes).focus()
             return
-        listing = self.query_one(DiscrepancyList)
-        if listing.display:
-            self.action_toggle_list()
+        if self.list_open:
+            self.list_open = False
             return
         self.app.pop_screen()
 
-    # --- annotations (the app's annotation service does the work) -----------------------------
+    # --- annotations: the controller does the work ---------------------------------------------
+
+    def subject(self) -> Subject:
+        """What an annotation action applies to now: the selected text, else the current
+        discrepancy (its reading in the focused pane's version)."""
+        assert self.view is not None
+        if self.span is not None:
+            column, start, end = self.span
+            return Subject(self.cluster_id, span=(self.view.documents[column], start, end))
+        prefer = self.view.documents[self.columns[self.focused_pane]].id if self.columns else None
+        return Subject(self.cluster_id, self.current_discrepancy(), prefer)
 
     def action_tag(self) -> None:
-        self.app.annotate("tag", self)  # type: ignore[attr-defined]
+        self.annotations.tag(self.subject())
 
     def action_note(self) -> None:
-        self.app.annotate("note", self)  # type: ignore[attr-defined]
+        self.annotations.note(self.subject())
 
-    def action_dismiss(self) -> None:
-        self.app.annotate("dismiss", self)  # type: ignore[attr-defined]
+    def _decide(self, status: str) -> None:
+        subject = self.subject()
+        result = self.annotations.decide(subject, status)
+        if result not in DECISIONS or subject.span is not None or self.view is None:
+            return
+        if not self.settings.advance_after_decision:
+            return
+        decided = self.annotations.statuses(self.view)
+        following = next_undecided(self.visible_discrepancies(), self.current, decided)
+        if following is None:
+            self.notify("Every item shown here is decided.", timeout=3)
+        else:
+            self.current = following
 
-    def action_confirm(self) -> None:
-        self.app.annotate("confirm", self)  # type: ignore[attr-defined]
+    def action_dismiss_discrepancy(self) -> None:
+        """Dismiss the current item (or the selected text), then move on to the next
+        undecided item; dismissing it again reopens it."""
+        self._decide("dismissed")
+
+    def action_confirm_discrepancy(self) -> None:
+        """Confirm the current item (or the selected text), then move on."""
+        self._decide("confirmed")
 
     def action_undo(self) -> None:
-        self.app.annotate("undo", self)  # type: ignore[attr-defined]
+        self.annotations.undo()
 
     def action_redo(self) -> None:
-        self.app.annotate("redo", self)  # type: ignore[attr-defined]
-
-    def action_select(self) -> None:
-        self.app.annotate("select", self)  # type: ignore[attr-defined]
+        self.annotations.redo()
 
     def action_refresh(self) -> None:
-        self.app.annotate("refresh", self)  # type: ignore[attr-defined]
+        self.annotations.reload()
 
     def action_export(self) -> None:
-        self.app.annotate("export", self)  # type: ignore[attr-defined]
+        self.annotations.export(self.session, getattr(self.app, "first_source", None))
 
-    def annotations_changed(self) -> None:
-        """The annotation service changed something: redraw what shows annotations."""
-        self.query_one(AlignedPanes).statuses = self.app.statuses(self.view)  # type: ignore[attr-defined]
+    def _annotations_changed(self, change: Change) -> None:
+        """The controller changed something: redraw what shows annotations."""
+        if self.view is None or change.cluster not in (None, self.cluster_id):
+            return
+        if change.subject is not None and change.subject.span is not None:
+            self.span = None
+        self.query_one(AlignedPanes).statuses = self.annotations.statuses(self.view)
         self._fill_list()
         self.update_status()
 
-    # --- span selection ----------------------------------------------------------------------
+    # --- selected text (the panes select it; the screen hands it to annotation actions) -------
 
     def watch_span(self) -> None:
         self.query_one(AlignedPanes).span = self.span
-        self.refresh_bindings()
         hint = ""
         if self.span is not None and self.view is not None:
             column, start, end = self.span
             hint = (
-                f"Selected {end - start} characters in #{self.view.documents[column].index}: "
-                "t tag · a note · arrows extend · Esc cancels"
+                f"{end - start} chars of {version_label(column)} · t tag · a note · x/c decide · "
+                "←→ end · shift+←→ start · ↑↓ lines · Esc"
             )
-        self.query_one(StatusLine).hint = hint
+        self.query_one(DetailPanel).hint = hint
 
-    def toggle_span(self) -> None:
-        """Start selecting a span in the focused pane (or stop)."""
-        if self.span is not None:
-            self.clear_span()
-            return
-        assert self.view is not None
-        column = self.columns[self.focused_pane]
-        body = self.view.documents[column].body
-        discrepancy = self.current_discrepancy()
-        reading = discrepancy.readings[column] if discrepancy else None
-        if reading is not None and reading.start is not None and reading.field == "body":
-            start, end = reading.start, reading.end or reading.start
-        else:
-            panes = self.query_one(AlignedPanes)
-            line = (
-                panes.layout_.line(self.focused_pane, int(panes.scroll_y))
-                if panes.layout_
-                else None
-            )
-            start = line.start if line and line.start is not None else 0
-            match = _WORD.search(body, start)
-            start, end = (match.start(), match.end()) if match else (0, 0)
-        if end <= start:
-            self.app.bell()
-            return
-        self.span = (column, start, end)
-
-    def clear_span(self) -> None:
-        """Forget the selected span."""
-        self.span = None
-        self.update_status()
-
-    @on(AlignedPanes.Selected)
-    def _dragged(self, event: AlignedPanes.Selected) -> None:
-        self.span = (event.column, event.start, event.end)
-
-    def action_extend(self, words: int) -> None:
-        assert self.span is not None and self.view is not None
-        column, start, end = self.span
-        body = self.view.documents[column].body
-        if words > 0:
-            match = _WORD.search(body, end)
-            end = match.end() if match else end
-        else:
-            previous = [m.end() for m in _WORD.finditer(body, start, end) if m.end() < end]
-            end = previous[-1] if previous else end
-        self.span = (column, start, end)
-
-    def action_extend_line(self, lines: int) -> None:
-        assert self.span is not None
-        panes = self.query_one(AlignedPanes)
-        column, start, end = self.span
-        if panes.layout_ is None or column not in self.columns:
-            return
-        pane = self.columns.index(column)
-        found = panes.layout_.row_of_offset(pane, max(start, end - 1))
-        if found is None:
-            return
-        _, y = found
-        target = panes.layout_.line(pane, y + lines)
-        if target is None or target.end is None or target.end <= start:
-            self.app.bell()
-            return
-        self.span = (column, start, target.end)
+    @on(AlignedPanes.SelectionChanged)
+    def _selected(self, event: AlignedPanes.SelectionChanged) -> None:
+        self.span = event.span

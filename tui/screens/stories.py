@@ -12,9 +12,10 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from textual.widgets.data_table import CellDoesNotExist
 
-from parallax.core.safe import neutralize
+from parallax.tui.annotating import AnnotationController, Change
 from parallax.tui.session import ReviewSession
 from parallax.tui.story_source import SORTS, StorySource, story_source
+from parallax.tui.text import plural, untrusted
 
 _FIRST_ROWS = 200
 _SLICE_ROWS = 500
@@ -23,7 +24,8 @@ _MAX_ROWS = 5_000
 
 
 class StoriesScreen(Screen):
-    """Every story of the corpus; Enter opens one, typing filters."""
+    """Every story of the corpus; Enter opens one (also from the filter field), typing
+    filters."""
 
     BINDINGS = [
         Binding("enter", "open", "Open story", priority=True, id="open_story"),
@@ -40,14 +42,16 @@ class StoriesScreen(Screen):
     filter_text: reactive[str] = reactive("")
     sort_by: reactive[str] = reactive("severity")
 
-    def __init__(self) -> None:
+    def __init__(self, annotations: AnnotationController) -> None:
         super().__init__()
+        self.annotations = annotations
         self.session: ReviewSession | None = None
         self.source: StorySource | None = None
         self.matching = 0  # stories the filter keeps (the table shows at most _MAX_ROWS)
         self.order: list[str] = []  # cluster ids shown, in table order
         self._generation = 0
         self._columns_for = 0  # the terminal width the columns were sized for
+        self._ready = False  # composed and mounted: the loading workers may call in before
 
     def compose(self) -> ComposeResult:
         with Vertical(id="loading"):
@@ -66,6 +70,8 @@ class StoriesScreen(Screen):
         self.query_one("#story-filter").display = False
         table.display = False
         table.focus()
+        self.annotations.changed.subscribe(self, self._annotations_changed, immediate=True)
+        self._ready = True
         session = self.app.session  # type: ignore[attr-defined]
         if session is not None:
             self.show_session(session)
@@ -74,12 +80,16 @@ class StoriesScreen(Screen):
 
     def show_progress(self, label: str, done: int, total: int) -> None:
         """Called by the app while it loads: a label and a progress bar."""
-        self.query_one("#loading-label", Static).update(label)
+        if not self._ready:
+            return
+        self.query_one("#loading-label", Static).update(Text(label))
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
 
     def show_session(self, session: ReviewSession) -> None:
-        """The corpus is loaded: fill the table."""
+        """The corpus is loaded: fill the table (when mounted: mounting shows it otherwise)."""
+        if not self._ready:
+            return
         self.session = session
         self.source = story_source(session)
         self.query_one("#loading").display = False
@@ -135,7 +145,7 @@ class StoriesScreen(Screen):
     def refresh_table(self) -> None:
         """Rebuild the rows from the session, keeping the cursor on the same story."""
         source = self.source
-        if source is None:
+        if source is None or not self._ready:
             return
         table = self.query_one(DataTable)
         keep = self.order[table.cursor_row] if self.order and table.row_count else None
@@ -155,20 +165,19 @@ class StoriesScreen(Screen):
             table.move_cursor(row=ids.index(keep))
         totals = source.totals()
         problems = source.problems()
-        shown = (
-            f" · showing {len(ids):,} of {self.matching:,}: type to filter"
-            if self.matching > len(ids)
-            else ""
-        )
-        sort = f" · sorted by {self.sort_by}" if self.sort_by != "severity" else ""
-        self.query_one("#stories-summary", Static).update(
-            f"{totals.documents} documents · {totals.stories} stories with several versions · "
-            f"{totals.singles} single document{'' if totals.singles == 1 else 's'}"
+        summary = (
+            f"{plural(totals.documents, 'document')} · "
+            f"{plural(totals.stories, 'story', 'stories')} with several versions · "
+            f"{plural(totals.singles, 'single document')}"
             + (" (hidden)" if self.hide_singletons else "")
-            + (f" · {problems} problems reading sources" if problems else "")
-            + shown
-            + sort
         )
+        if problems:
+            summary += f" · {plural(problems, 'problem')} reading sources"
+        if self.matching > len(ids):
+            summary += f" · showing {len(ids):,} of {self.matching:,}: type to filter"
+        if self.sort_by != "severity":
+            summary += f" · sorted by {self.sort_by}"
+        self.query_one("#stories-summary", Static).update(Text(summary))
 
     def _add_rows(self, table: DataTable, start: int, stop: int, generation: int) -> None:
         if generation != self._generation:
@@ -182,6 +191,8 @@ class StoriesScreen(Screen):
 
     def update_counts(self, cluster_ids: list[str]) -> None:
         """Some stories were analysed: fill in their cells without rebuilding the table."""
+        if not self._ready:
+            return
         table = self.query_one(DataTable)
         shown = set(self.order[: table.row_count])
         for cluster_id in cluster_ids:
@@ -196,28 +207,41 @@ class StoriesScreen(Screen):
                     return  # the table is being rebuilt; the rebuild shows the new counts
 
     def _cells(self, number: int, cluster_id: str) -> list:
-        assert self.source is not None
+        assert self.source is not None and self.session is not None
         row = self.source.row(cluster_id)
         counts = ["…", "…", "…"]
         reviewed = "-"
         if row.versions > 1 and row.counts is not None:
             severity = row.counts
             counts = [str(severity["high"]), str(severity["medium"]), str(severity["low"])]
-            done = self.app.reviewed_count(cluster_id)  # type: ignore[attr-defined]
+            done = self.annotations.reviewed_count(self.session.discrepancy_ids(cluster_id))
             reviewed = f"{done}/{sum(severity.values())}"
         elif row.versions == 1:
             counts = ["", "", ""]
+        title = untrusted(row.title or "(untitled)")
+        title.overflow = "ellipsis"
+        outlets = untrusted(row.sources)
+        outlets.overflow = "ellipsis"
         return [
-            str(number),
-            Text(neutralize(row.title or "(untitled)", keep_newlines=False), overflow="ellipsis"),
-            str(row.versions),
-            Text(neutralize(row.sources, keep_newlines=False), overflow="ellipsis"),
-            row.span,
+            Text(str(number)),
+            title,
+            Text(str(row.versions)),
+            outlets,
+            untrusted(row.span),
             Text(counts[0], style="bold red" if counts[0] not in ("0", "", "…") else ""),
-            counts[1],
-            counts[2],
-            reviewed,
+            Text(counts[1]),
+            Text(counts[2]),
+            Text(reviewed),
         ]
+
+    def _annotations_changed(self, change: Change) -> None:
+        if self.session is None:
+            return
+        if change.cluster is None:
+            session = self.session
+            self.update_counts([c.id for c in session.clusters if session.is_analysed(c.id)])
+        else:
+            self.update_counts([change.cluster])
 
     def watch_hide_singletons(self) -> None:
         self.refresh_table()
@@ -231,13 +255,15 @@ class StoriesScreen(Screen):
     # --- actions ---------------------------------------------------------------------------------
 
     def action_open(self) -> None:
+        """Open the story under the cursor; from the filter field, the best match."""
         table = self.query_one(DataTable)
-        if self.focused is self.query_one("#story-filter", Input):
-            table.focus()  # Enter in the filter field ends filtering
-            return
         if self.session is None or not self.order:
+            self.app.bell()
             return
-        self.app.open_story(self.order, table.cursor_row)  # type: ignore[attr-defined]
+        if self.focused is self.query_one("#story-filter", Input):
+            table.focus()  # the filter stays applied; Escape clears it
+        row = min(max(table.cursor_row, 0), len(self.order) - 1)
+        self.app.open_story(self.order, row)  # type: ignore[attr-defined]
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -270,8 +296,9 @@ class StoriesScreen(Screen):
         self.filter_text = event.value.strip()
 
     @on(Input.Submitted, "#story-filter")
-    def _filter_submitted(self) -> None:
-        self.query_one(DataTable).focus()
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_open()
 
     def on_key(self, event) -> None:
         """Typing a letter that is not a binding starts filtering."""

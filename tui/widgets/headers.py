@@ -1,4 +1,5 @@
-"""The header of each visible pane: version number, title, source and time, with metadata
+"""The header of each visible pane: the version's label (``v1``: the digit key that shows it),
+title, corpus number (as reports and exports give it), source and time, with metadata
 discrepancies painted like body ones."""
 
 from __future__ import annotations
@@ -13,14 +14,19 @@ from textual.widget import Widget
 from parallax.core.discrepancy import KINDS
 from parallax.core.safe import neutralize
 from parallax.tui.story_view import StoryView
+from parallax.tui.text import version_label
 from parallax.tui.widgets.component_style import layered_style
 
 SEPARATOR = "│"
+ODD_MARK = "◆"
 _PLAIN = Style()
 
 
 class PaneHeaders(Widget):
-    """Two lines per pane: ``#n title`` and ``source · time``."""
+    """Two lines per pane: ``v1 title`` and ``#corpus-number · source · time``.
+
+    ``marked`` names the story columns that give the current discrepancy's odd reading (the
+    minority, or a moved one): their label carries a ◆."""
 
     COMPONENT_CLASSES = {
         *(f"headers--{kind}" for kind in KINDS),
@@ -29,25 +35,16 @@ class PaneHeaders(Widget):
         "headers--meta",
         "headers--current",
         "headers--separator",
+        "headers--odd",
     }
-    DEFAULT_CSS = """
-    PaneHeaders {
-        height: 2;
-        background: $panel;
-    }
-    PaneHeaders > .headers--index { text-style: bold; color: $text-muted; }
-    PaneHeaders > .headers--index-focused { text-style: bold reverse; color: $text-accent; }
-    PaneHeaders > .headers--meta { color: $text-muted; }
-    PaneHeaders > .headers--metadata { color: $text-accent; text-style: italic underline; }
-    PaneHeaders > .headers--current { text-style: reverse bold; }
-    PaneHeaders > .headers--separator { color: $foreground 25%; }
-    """
 
     story: var[StoryView | None] = var(None, always_update=True)
     columns: var[tuple[int, ...]] = var((), always_update=True)
     widths: var[tuple[int, ...]] = var((), always_update=True)
     current: reactive[str | None] = reactive(None)
     focused_pane: reactive[int] = reactive(0)
+    marked: reactive[frozenset[int]] = reactive(frozenset())
+    show_unimportant: reactive[bool] = reactive(False)
 
     def __init__(self) -> None:
         super().__init__()
@@ -72,6 +69,10 @@ class PaneHeaders(Widget):
             style = self._styles[name] = layered_style(self, f"headers--{name}")
         return style
 
+    def label(self, pane: int) -> str:
+        """The plain text of a pane's first header line (what the reader sees)."""
+        return self._cell(pane, self.columns[pane], 0).plain if self.story else ""
+
     def render_line(self, y: int) -> Strip:
         story = self.story
         if story is None or not self.columns or len(self.widths) != len(self.columns):
@@ -80,7 +81,7 @@ class PaneHeaders(Widget):
         for pane, (column, width) in enumerate(zip(self.columns, self.widths, strict=True)):
             if pane:
                 line.append(SEPARATOR, self._style("separator"))
-            cell = self._cell(story, pane, column, y)
+            cell = self._cell(pane, column, y)
             cell.truncate(width, pad=True)
             line.append_text(cell)
         # Every segment gets a style (Textual's colour filters expect one), over the widget's.
@@ -88,14 +89,20 @@ class PaneHeaders(Widget):
         strip = Strip(segments).apply_style(self.rich_style)
         return strip.crop_extend(0, self.size.width, self.rich_style)
 
-    def _cell(self, story: StoryView, pane: int, column: int, y: int) -> Text:
+    def _cell(self, pane: int, column: int, y: int) -> Text:
+        story = self.story
+        assert story is not None
         document = story.documents[column]
         text = Text(no_wrap=True, overflow="ellipsis")
         if y == 0:
             index_style = "index-focused" if pane == self.focused_pane else "index"
-            text.append(f"#{document.index} ", self._style(index_style))
+            text.append(version_label(column), self._style(index_style))
+            if column in self.marked:
+                text.append(ODD_MARK, self._style("odd"))
+            text.append(" ")
             text.append_text(self._field(story, column, "title", document.title or "(untitled)"))
         else:
+            text.append(f"#{document.index} · ", self._style("meta"))
             text.append_text(self._field(story, column, "source", document.source or "-"))
             text.append(" · ", self._style("meta"))
             text.append_text(
@@ -106,6 +113,8 @@ class PaneHeaders(Widget):
     def _field(self, story: StoryView, column: int, field: str, value: str) -> Text:
         text = Text(neutralize(value, keep_newlines=False), self._style("meta"))
         for mark in story.metadata.get((column, field), ()):
+            if mark.unimportant and not self.show_unimportant:
+                continue
             style = self._style(mark.kind)
             if mark.discrepancy == self.current:
                 style += self._style("current")

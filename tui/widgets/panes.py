@@ -3,6 +3,7 @@
 One Line-API widget draws every visible version as a column, so all panes scroll together and
 the same claim starts on the same line in each. Only visible lines are built, and built lines
 are cached until the story, the visible versions, the size or the current discrepancy change.
+The widget keeps the current discrepancy in view whenever it or the layout changes.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from textual.strip import Strip
 from parallax.core.discrepancy import KINDS
 from parallax.core.safe import neutralize
 from parallax.tui.layout import PaneLine, StoryLayout
+from parallax.tui.selection import extend_end, first_token, move_start
 from parallax.tui.story_view import StoryView
 from parallax.tui.styles import SEVERITY_MARKS
 from parallax.tui.widgets.component_style import layered_style
@@ -51,40 +53,28 @@ class AlignedPanes(ScrollView, can_focus=True):
         "panes--low",
         "panes--pointer",
         "panes--selection",
+        "panes--unimportant",
+        "panes--elsewhere",
     }
-    DEFAULT_CSS = """
-    AlignedPanes {
-        background: $surface;
-        color: $foreground;
-        scrollbar-size-vertical: 1;
-    }
-    /* Every kind has its own set of text styles too, so kinds stay apart without colour. */
-    AlignedPanes > .panes--entity { background: $error 35%; color: $text; text-style: bold; }
-    AlignedPanes > .panes--number {
-        background: $warning 35%; color: $text; text-style: bold underline;
-    }
-    AlignedPanes > .panes--date { background: $accent 35%; color: $text; text-style: bold italic; }
-    AlignedPanes > .panes--citation { color: $text-secondary; text-style: dim underline; }
-    AlignedPanes > .panes--qualifier { color: $text-warning; text-style: italic underline; }
-    AlignedPanes > .panes--omission { background: $error 12%; text-style: dim italic; }
-    AlignedPanes > .panes--wording { color: $text-primary; text-style: underline; }
-    AlignedPanes > .panes--spelling { color: $text-success; text-style: italic; }
-    AlignedPanes > .panes--metadata { color: $text-accent; text-style: bold italic underline; }
-    AlignedPanes > .panes--current { text-style: reverse bold; }
-    AlignedPanes > .panes--search { background: $success 50%; color: $text; text-style: bold; }
-    AlignedPanes > .panes--gap { color: $text-muted; text-style: italic; }
-    AlignedPanes > .panes--section { text-style: bold underline; }
-    AlignedPanes > .panes--separator { color: $foreground 25%; }
-    AlignedPanes > .panes--separator-focused { color: $accent; }
-    AlignedPanes > .panes--high { color: $text-error; text-style: bold; }
-    AlignedPanes > .panes--medium { color: $text-warning; }
-    AlignedPanes > .panes--low { color: $text-muted; }
-    AlignedPanes > .panes--pointer { color: $text-accent; text-style: bold; }
-    AlignedPanes > .panes--selection { background: $accent 60%; color: $text; }
-    """
     BINDINGS = [
         Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
         Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
+        # Selecting text: v starts (at the current item's reading in the focused pane) or
+        # stops; then the arrows move its end and shift+arrows its start, token by token or
+        # line by line. Without a selection the arrows scroll.
+        Binding("v", "select_span", "Select text", show=False, id="select_span"),
+        Binding("right", "extend(1)", "Select more", show=False, id="extend_word"),
+        Binding("left", "extend(-1)", "Select less", show=False, id="shrink_word"),
+        Binding("down", "extend_line(1)", "Select a line more", show=False, id="extend_line"),
+        Binding("up", "extend_line(-1)", "Select a line less", show=False, id="shrink_line"),
+        Binding("shift+right", "move_start(1)", "Start later", show=False, id="start_later"),
+        Binding("shift+left", "move_start(-1)", "Start earlier", show=False, id="start_earlier"),
+        Binding(
+            "shift+down", "move_start_line(1)", "Start a line later", show=False, id="start_down"
+        ),
+        Binding(
+            "shift+up", "move_start_line(-1)", "Start a line earlier", show=False, id="start_up"
+        ),
     ]
 
     story: var[StoryView | None] = var(None, always_update=True)
@@ -94,6 +84,15 @@ class AlignedPanes(ScrollView, can_focus=True):
     search: reactive[str] = reactive("")
     span: reactive[tuple[int, int, int] | None] = reactive(None)
     statuses: var[dict[str, str]] = var(dict, always_update=True)
+    show_unimportant: reactive[bool] = reactive(False)
+
+    class SelectionChanged(Message):
+        """The reader selected text (keys or mouse), or stopped: ``(column, start, end)``
+        body offsets, or ``None``."""
+
+        def __init__(self, span: tuple[int, int, int] | None) -> None:
+            self.span = span
+            super().__init__()
 
     class MarkClicked(Message):
         """The reader clicked a painted span."""
@@ -116,6 +115,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._laid_out_for: tuple | None = None
         self._styles: dict[str, Style] = {}
+        self._rich_style: Style | None = None
 
     # --- state -> layout ---------------------------------------------------------------------
 
@@ -135,18 +135,24 @@ class AlignedPanes(ScrollView, can_focus=True):
         for discrepancy_id in (previous, current):
             self._forget_row_of(discrepancy_id)
         self.refresh()
+        self.reveal()
 
     def _forget_row_of(self, discrepancy_id: str | None) -> None:
         story, layout = self.story, self.layout_
         if discrepancy_id is None or story is None or layout is None:
             return
         discrepancy = story.by_id.get(discrepancy_id)
-        index = self.row_index(discrepancy.row) if discrepancy is not None else None
-        if index is None:
+        if discrepancy is None:
             return
-        top = layout.row_top[index]
-        for y in range(top, top + layout.row_height[index]):
-            self._cache.discard(y)
+        places = {layout.place_of(discrepancy.row, column) for column in self.columns}
+        for index in places - {None}:
+            top = layout.row_top[index]
+            for y in range(top, top + layout.row_height[index]):
+                self._cache.discard(y)
+
+    def watch_show_unimportant(self) -> None:
+        self._cache.clear()
+        self.refresh()
 
     def watch_focused_pane(self) -> None:
         self._cache.clear()
@@ -170,6 +176,7 @@ class AlignedPanes(ScrollView, can_focus=True):
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._styles.clear()
+        self._rich_style = None
         self._cache.clear()
 
     def _relayout(self) -> None:
@@ -192,7 +199,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self._widths = [pane] * count
         self._widths[-1] += width - (count - 1) - pane * count
         self.layout_ = StoryLayout(
-            story.story.alignment.rows,
+            story.placements,
             [story.documents[c] for c in self.columns],
             self.columns,
             [w - GUTTER for w in self._widths],
@@ -200,6 +207,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self.virtual_size = Size(width, self.layout_.height)
         self.post_message(self.LaidOut(tuple(self._widths)))
         self.refresh()
+        self.reveal()
 
     # --- geometry helpers --------------------------------------------------------------------
 
@@ -209,23 +217,63 @@ class AlignedPanes(ScrollView, can_focus=True):
             return None
         return self.layout_.index_of.get(alignment_row)
 
-    def scroll_to_alignment_row(self, alignment_row: int, *, animate: bool = False) -> None:
-        """Scroll so that a row is in view, with a little context above it."""
-        layout = self.layout_
-        index = self.row_index(alignment_row)
-        if layout is None or index is None:
-            return
-        top, height = layout.row_top[index], layout.row_height[index]
-        view = self.scrollable_content_region.height
-        if top < self.scroll_y or top + height > self.scroll_y + view:
-            self.scroll_to(y=max(0, top - min(3, view // 4)), animate=animate)
+    def lines_of(self, discrepancy_id: str) -> list[int]:
+        """The screen lines (of the whole layout) where the visible panes show a discrepancy:
+        the first and last line of each reading, or the line of a version's gap."""
+        story, layout = self.story, self.layout_
+        discrepancy = story.by_id.get(discrepancy_id) if story is not None else None
+        if layout is None or discrepancy is None or layout.index_of.get(discrepancy.row) is None:
+            return []  # not a body row (metadata shows in the headers, always in view)
+        lines: list[int] = []
+        for pane, column in enumerate(self.columns):
+            reading = discrepancy.readings[column] if column < len(discrepancy.readings) else None
+            if reading is not None and reading.start is not None and reading.field == "body":
+                for offset in (reading.start, max(reading.start, (reading.end or 0) - 1)):
+                    found = layout.row_of_offset(pane, offset)
+                    if found is not None:
+                        lines.append(found[1])
+                continue
+            place = layout.place_of(discrepancy.row, column)
+            if place is not None:
+                lines.append(layout.row_top[place])
+        return lines
 
-    def top_row(self) -> int | None:
-        """The alignment row at the top of the view."""
-        if self.layout_ is None:
-            return None
-        index = self.layout_.row_at(int(self.scroll_y))
-        return None if index is None else self.layout_.rows[index].index
+    def reveal(self) -> None:
+        """Scroll so the current discrepancy is in view in every visible pane, with a little
+        context above it; when it cannot all fit, its first line."""
+        if self.current is None or self.layout_ is None:
+            return
+        lines = self.lines_of(self.current)
+        if not lines:
+            return
+        top, bottom = min(lines), max(lines)
+        view = max(1, self.scrollable_content_region.height)
+        if self.scroll_y <= top and bottom < self.scroll_y + view:
+            return
+        target = max(0, top - min(3, view // 4))
+        if bottom >= target + view:
+            target = bottom - view + 1 if bottom - top < view else top
+        self.scroll_to(y=target, animate=False, immediate=True)
+
+    def find(self, query: str) -> bool:
+        """Scroll to the next line (after the top one, wrapping) where a visible version has
+        ``query``, ignoring case; False when none has it."""
+        layout, story = self.layout_, self.story
+        self.search = query
+        if not query or layout is None or story is None:
+            return False
+        needle = query.casefold()
+        start = int(self.scroll_y) + 1
+        for y in [*range(start, layout.height), *range(0, start)]:
+            for pane, column in enumerate(self.columns):
+                line = layout.line(pane, y)
+                if line is None or line.start is None:
+                    continue
+                body = story.documents[column].body
+                if needle in body[line.start : line.end].casefold():
+                    self.scroll_to(y=max(0, y - 2), animate=False)
+                    return True
+        return False
 
     # --- drawing -----------------------------------------------------------------------------
 
@@ -237,7 +285,13 @@ class AlignedPanes(ScrollView, can_focus=True):
         if strip is None:
             strip = self._build_line(line)
             self._cache[line] = strip
-        return strip.crop_extend(scroll_x, scroll_x + width, self.rich_style)
+        return strip.crop_extend(scroll_x, scroll_x + width, self._base_style())
+
+    def _base_style(self) -> Style:
+        """The widget's own style (walking the DOM for it is costly: once per style change)."""
+        if self._rich_style is None:
+            self._rich_style = self.rich_style
+        return self._rich_style
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -248,7 +302,8 @@ class AlignedPanes(ScrollView, can_focus=True):
     def _build_line(self, y: int) -> Strip:
         layout, story = self.layout_, self.story
         if layout is None or story is None or y >= layout.height:
-            return Strip.blank(sum(self._widths) + max(0, len(self._widths) - 1), self.rich_style)
+            width = sum(self._widths) + max(0, len(self._widths) - 1)
+            return Strip.blank(width, self._base_style())
         segments: list[Segment] = []
         for pane, width in enumerate(self._widths):
             if pane:
@@ -264,7 +319,7 @@ class AlignedPanes(ScrollView, can_focus=True):
             segments.extend(text.render(self.app.console))
         # Every segment gets a style: Textual's colour filters (NO_COLOR) expect one.
         strip = Strip([Segment(t, s or _PLAIN) for t, s, _ in segments])
-        return strip.apply_style(self.rich_style).simplify()
+        return strip.apply_style(self._base_style()).simplify()
 
     def _pane_text(self, pane: int, line: PaneLine, width: int) -> Text:
         story = self.story
@@ -278,6 +333,10 @@ class AlignedPanes(ScrollView, can_focus=True):
             if line.first:
                 text.append("╌ not in this version ╌", self._style("gap"))
             return text
+        if line.elsewhere:
+            if line.first:
+                text.append("╌ further down, in this version's order ╌", self._style("elsewhere"))
+            return text
         if line.start is None or line.end is None:
             return text
         document = story.documents[column]
@@ -286,11 +345,15 @@ class AlignedPanes(ScrollView, can_focus=True):
             body.stylize(self._style("section"))
         current = self.current
         for mark in story.marks.get((column, row.index), ()):
+            if mark.unimportant and not self.show_unimportant:
+                continue
             start, end = max(mark.start, line.start), min(mark.end, line.end)
             if start >= end:
                 continue
             style = self._style(mark.kind)
-            if not mark.whole_claim:
+            if mark.unimportant:
+                style += self._style("unimportant")
+            elif not mark.whole_claim:
                 style += _INTENSITY[mark.severity]
             if self.statuses.get(mark.discrepancy) == "dismissed":
                 style += _DISMISSED
@@ -318,11 +381,13 @@ class AlignedPanes(ScrollView, can_focus=True):
     def _gutter(self, column: int, row: int, line: PaneLine) -> Text:
         story = self.story
         assert story is not None
-        if not line.first:
+        if not line.first or line.blank or line.elsewhere:
             return Text(" " * GUTTER)
         current = self.current
         if current is not None and any(
-            m.discrepancy == current for m in story.marks.get((column, row), ())
+            m.discrepancy == current
+            for m in story.marks.get((column, row), ())
+            if self.show_unimportant or not m.unimportant
         ):
             return Text("▶ ", self._style("pointer"))
         if line.gap and current is not None:
@@ -332,19 +397,12 @@ class AlignedPanes(ScrollView, can_focus=True):
         severity = story.worst_severity(column, row)
         if severity is None:
             return Text(" " * GUTTER)
-        marks = story.marks.get((column, row), ())
+        marks = [m for m in story.marks.get((column, row), ()) if not m.unimportant]
         if marks and all(self.statuses.get(m.discrepancy) == "confirmed" for m in marks):
             return Text("✓ ", self._style("pointer"))
         return Text(f"{SEVERITY_MARKS[severity]} ", self._style(severity))
 
     # --- mouse -------------------------------------------------------------------------------
-
-    class Selected(Message):
-        """The reader dragged over some text: ``(column, start, end)`` body offsets."""
-
-        def __init__(self, column: int, start: int, end: int) -> None:
-            self.column, self.start, self.end = column, start, end
-            super().__init__()
 
     def _pane_at(self, x: int) -> tuple[int, int] | None:
         """(pane, its left edge) under column ``x`` of the virtual width."""
@@ -379,7 +437,7 @@ class AlignedPanes(ScrollView, can_focus=True):
             return
         self._dragged = True
         low, high = sorted((start[2], end[2]))
-        self.post_message(self.Selected(self.columns[start[0]], low, high + 1))
+        self._select((self.columns[start[0]], low, high + 1))
 
     def on_click(self, event: events.Click) -> None:
         if getattr(self, "_dragged", False):
@@ -394,7 +452,12 @@ class AlignedPanes(ScrollView, can_focus=True):
         if hit is None:
             return
         _, row, offset = hit
-        mark = story.mark_at(self.columns[pane[0]], layout.rows[row].index, offset)
+        mark = story.mark_at(
+            self.columns[pane[0]],
+            layout.rows[row].index,
+            offset,
+            unimportant=self.show_unimportant,
+        )
         if mark is not None:
             self.post_message(self.MarkClicked(mark.discrepancy))
 
@@ -408,3 +471,94 @@ class AlignedPanes(ScrollView, can_focus=True):
             if used > cells:
                 return offset
         return max(line.start, line.end - 1)
+
+    # --- selecting text with the keyboard -------------------------------------------------------
+
+    def _select(self, span: tuple[int, int, int] | None) -> None:
+        self.span = span
+        self.post_message(self.SelectionChanged(span))
+
+    def action_select_span(self) -> None:
+        """Start selecting text in the focused pane, at the current item's reading there (or
+        the top line's first token); pressing it again stops."""
+        story, layout = self.story, self.layout_
+        if self.span is not None:
+            self._select(None)
+            return
+        if story is None or layout is None or not self.columns:
+            self.app.bell()
+            return
+        column = self.columns[self.focused_pane]
+        body = story.documents[column].body
+        discrepancy = story.by_id.get(self.current) if self.current else None
+        reading = discrepancy.readings[column] if discrepancy else None
+        if reading is not None and reading.start is not None and reading.field == "body":
+            start, end = reading.start, reading.end or reading.start
+        else:
+            line = layout.line(self.focused_pane, int(self.scroll_y))
+            token = first_token(body, line.start if line and line.start is not None else 0)
+            start, end = token if token else (0, 0)
+        if end <= start:
+            self.app.bell()
+            return
+        self._select((column, start, end))
+
+    def _body(self, column: int) -> str:
+        assert self.story is not None
+        return self.story.documents[column].body
+
+    def action_extend(self, tokens: int) -> None:
+        if self.span is None:
+            self.scroll_right() if tokens > 0 else self.scroll_left()
+            return
+        column, start, end = self.span
+        self._select((column, *extend_end(self._body(column), start, end, tokens)))
+
+    def action_move_start(self, tokens: int) -> None:
+        if self.span is None:
+            return
+        column, start, end = self.span
+        self._select((column, *move_start(self._body(column), start, end, tokens)))
+
+    def _line_offset(self, column: int, offset: int, lines: int, *, end: bool) -> int | None:
+        """The offset ``lines`` screen lines away from ``offset``: a line's end (or start)."""
+        layout = self.layout_
+        if layout is None or column not in self.columns:
+            return None
+        pane = self.columns.index(column)
+        found = layout.row_of_offset(pane, offset)
+        if found is None:
+            return None
+        y = found[1] + lines
+        while (target := layout.line(pane, y)) is not None and target.start is None:
+            y += 1 if lines > 0 else -1  # skip padding, gaps and rows shown apart
+        if target is None or target.end is None or target.start is None:
+            return None
+        return target.end if end else target.start
+
+    def action_extend_line(self, lines: int) -> None:
+        if self.span is None:
+            self.scroll_down() if lines > 0 else self.scroll_up()
+            return
+        column, start, end = self.span
+        new_end = self._line_offset(column, max(start, end - 1), lines, end=True)
+        if new_end is None or new_end <= start:
+            self.app.bell()
+            return
+        self._select((column, start, new_end))
+
+    def action_move_start_line(self, lines: int) -> None:
+        if self.span is None:
+            return
+        column, start, end = self.span
+        new_start = self._line_offset(column, start, lines, end=False)
+        if new_start is None:
+            self.app.bell()
+            return
+        if new_start >= end:
+            token = first_token(self._body(column), new_start)
+            if token is None:
+                self.app.bell()
+                return
+            new_start, end = token
+        self._select((column, new_start, end))

@@ -2,68 +2,109 @@
 
 from __future__ import annotations
 
-from rich.console import Group
+from dataclasses import dataclass, field
+
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
+from textual.widget import Widget
 
-from parallax.core.discrepancy import KINDS
-from parallax.core.safe import neutralize
+from parallax.core.discrepancy import KINDS, Discrepancy
+from parallax.tui.styles import tag_style
+from parallax.tui.text import untrusted
 from parallax.tui.widgets.component_style import layered_style
 
+STATUS_MARKS = {"confirmed": "✓", "dismissed": "✗"}
 
-class Legend(Static):
-    """One line naming every kind in its own style (the styles of the panes)."""
 
-    DEFAULT_CSS = """
-    Legend { height: 1; background: $panel; color: $foreground 70%; }
-    """
+@dataclass(frozen=True)
+class AnnotationState:
+    """What reviewers said about one discrepancy: tags, statuses and notes, with their names."""
+
+    tags: tuple[str, ...] = ()
+    statuses: tuple[tuple[str, str], ...] = ()  # (status, reviewer), open ones left out
+    notes: tuple[tuple[str, str], ...] = ()  # (note, reviewer)
+    colors: dict[str, str] = field(default_factory=dict)  # tag -> colour
+
+
+class Legend(Widget):
+    """One line naming every kind in its own style: the styles the panes paint them in."""
+
+    COMPONENT_CLASSES = {f"legend--{kind}" for kind in KINDS}
 
     def render(self) -> Text:
-        from parallax.tui.widgets.panes import AlignedPanes
-
-        panes = self.screen.query(AlignedPanes).first(AlignedPanes)
         text = Text(no_wrap=True, overflow="crop")
         for kind in KINDS:
-            text.append(kind, layered_style(panes, f"panes--{kind}"))
+            text.append(kind, layered_style(self, f"legend--{kind}"))
             text.append(" ")
         return text
 
 
-class StatusLine(Static):
-    """Where the reviewer is: story i/n, discrepancy j/m, its kind, severity, tags, summary."""
+class StatusLine(Widget):
+    """Where the reviewer is: story i/n, item j/m, severity and kind, decisions with the names
+    of who made them, tags, the filter, and how many unimportant variants are hidden."""
 
-    DEFAULT_CSS = """
-    StatusLine { height: 2; background: $panel; }
-    """
+    COMPONENT_CLASSES = {
+        "status--high",
+        "status--medium",
+        "status--low",
+        "status--unimportant",
+        "status--tag",
+        "status--decision",
+    }
 
-    state: reactive[tuple] = reactive((), always_update=True)
-    hint: reactive[str] = reactive("")
+    story_position: reactive[tuple[int, int]] = reactive((0, 0))
+    item_position: reactive[tuple[int, int]] = reactive((0, 0))
+    discrepancy: reactive[Discrepancy | None] = reactive(None)
+    annotations: reactive[AnnotationState] = reactive(AnnotationState)
+    filter_label: reactive[str] = reactive("all")
+    unimportant: reactive[tuple[int, bool]] = reactive((0, False))  # (how many, shown)
 
-    def render(self) -> Group:
-        if not self.state:
-            return Group(Text(""))
-        story_i, story_n, index, total, discrepancy, tags, filter_label, note = self.state
+    def render(self) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"Story {story_i}/{story_n}", "bold")
+        story, stories = self.story_position
+        if not stories:
+            return text
+        text.append(f"Story {story}/{stories}", "bold")
         text.append(" · ")
+        discrepancy = self.discrepancy
+        index, total = self.item_position
         if discrepancy is None:
-            text.append("no discrepancy" + ("" if filter_label == "all" else " (filtered)"))
+            text.append("no discrepancy" + ("" if self.filter_label == "all" else " (filtered)"))
         else:
-            text.append(f"Discrepancy {index}/{total}", "bold")
-            text.append(" · ")
-            severity_style = {"high": "bold red", "medium": "yellow", "low": "dim"}
-            text.append(discrepancy.severity.upper(), severity_style[discrepancy.severity])
+            if discrepancy.tier == "unimportant":
+                text.append(f"–/{total}", "bold")
+                text.append(" · ")
+                text.append("unimportant", self.get_component_rich_style("status--unimportant"))
+            else:
+                text.append(f"{index}/{total}", "bold")
+                text.append(" · ")
+                text.append(
+                    discrepancy.severity.upper(),
+                    self.get_component_rich_style(f"status--{discrepancy.severity}"),
+                )
             text.append(f" {discrepancy.kind}")
-        text.append(" · tags: ")
-        text.append(", ".join(tags) if tags else "–", "italic")
-        if filter_label != "all":
-            text.append(f" · filter: {filter_label}", "italic")
-        summary = Text(no_wrap=True, overflow="ellipsis")
-        if self.hint:
-            summary.append(self.hint, "bold")
-        elif discrepancy is not None:
-            summary.append(neutralize(discrepancy.summary, keep_newlines=False))
-            if note:
-                summary.append("  ✎ " + neutralize(note, keep_newlines=False), "italic")
-        return Group(text, summary)
+        state = self.annotations
+        decision = self.get_component_rich_style("status--decision")
+        for status, reviewer in state.statuses:
+            text.append(" · ")
+            text.append(f"{STATUS_MARKS.get(status, '')} {status} ", decision)
+            text.append_text(untrusted(f"({reviewer})"))
+        if state.tags:
+            text.append(" · ")
+            for number, tag in enumerate(state.tags):
+                if number:
+                    text.append(" ")
+                style = tag_style(state.colors.get(tag)) or self.get_component_rich_style(
+                    "status--tag"
+                )
+                text.append_text(untrusted(f"#{tag}", style))
+        if self.filter_label != "all":
+            text.append(f" · filter: {self.filter_label}", "italic")
+        hidden, shown = self.unimportant
+        if hidden:
+            text.append(" · ")
+            text.append(
+                f"{hidden} unimportant {'shown' if shown else 'hidden'}",
+                self.get_component_rich_style("status--unimportant"),
+            )
+        return text
