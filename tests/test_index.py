@@ -266,7 +266,7 @@ async def test_the_app_opens_an_index_and_reads_a_story_when_opened(local_index,
         assert list(session._documents) == [first]
 
         await pilot.press("x")  # dismiss: an annotation, counted on the Stories screen
-        await wait_for(pilot, lambda: len(app.book.annotations()) == 1)
+        await wait_for(pilot, lambda: len(app.annotations.book.annotations()) == 1)
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         row = screen.query_one(DataTable).get_row(first)

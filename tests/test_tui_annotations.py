@@ -329,8 +329,8 @@ async def test_opening_the_app_on_another_file_changes_no_annotation(tmp_path, d
     assert default_workspace(other) == workspace
     app = make_app(pinned_settings(workspace=workspace), session=session_from([other]))
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for(pilot, lambda: app.book is not None)
-        assert app.book.annotations() == [] and app.book.elsewhere == 4
+        await wait_for(pilot, lambda: app.annotations.book is not None)
+        assert app.annotations.book.annotations() == [] and app.annotations.book.elsewhere == 4
         await pilot.press("q")
     with Workspace.open(workspace) as opened:
         assert ([s.annotation for s in opened.all()], opened.history()) == before
@@ -349,7 +349,7 @@ async def test_tags_follow_their_discrepancy_after_a_source_edit_in_the_app(tmp_
         entity = await to_entity(pilot, review)
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, TagScreen))
-        await pilot.press(*"err", "enter")
+        await pilot.press(*"error", "enter")
         await wait_for(pilot, lambda: pilot.app.screen is review)
         assert status_tags(review) == ["error"]
     lines = source.read_text(encoding="utf-8").split("\n")
@@ -360,7 +360,7 @@ async def test_tags_follow_their_discrepancy_after_a_source_edit_in_the_app(tmp_
         again = await to_entity(pilot, review)
         assert again.id != entity.id  # a new analysis, new ids
         assert status_tags(review) == ["error"]
-        assert pilot.app.book.orphans() == []
+        assert pilot.app.annotations.book.orphans() == []
 
 
 @pytest.mark.parametrize("kind", ["damaged", "newer", "foreign", "truncated"])
@@ -386,7 +386,7 @@ async def test_a_workspace_that_cannot_be_used_opens_the_app_read_only(tmp_path,
     app = app_with(path)
     async with app.run_test(size=(120, 40)) as pilot:
         review = await open_review(pilot)
-        assert app.book is not None and app.book.readonly
+        assert app.annotations.book is not None and app.annotations.book.readonly
         titles = notification_titles(app)
         assert "Workspace read-only" in titles and "Annotations unavailable" not in titles
         await pilot.press("x", "t")  # nothing is saved, nothing crashes
@@ -401,13 +401,13 @@ async def test_damage_found_later_keeps_the_app_running_read_only(tmp_path):
     app = app_with(path)
     async with app.run_test(size=(120, 40)) as pilot:
         review = await open_review(pilot)
-        await pilot.press("x")
-        assert status_tags(review) == ["[dismissed]"]
-        failing = FailingConnection(app.book.workspace._db)
-        app.book.workspace._db = failing
+        await pilot.press("x")  # dismissed, and on to the next undecided item
+        assert [a.status for a in app.annotations.book.annotations()] == ["dismissed"]
+        failing = FailingConnection(app.annotations.book.workspace._db)
+        app.annotations.book.workspace._db = failing
         failing.broken = True
         await pilot.press("c")
         assert "Not saved" in notification_titles(app)
-        assert app.book.readonly
+        assert app.annotations.book.readonly
         await pilot.press("r", "u", "n")  # reload, undo, move on: messages, no traceback
         assert review.current is not None

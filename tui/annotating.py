@@ -116,8 +116,7 @@ class AnnotationController:
                 timeout=15,
             )
         self.book = book
-        if not isinstance(session, IndexSession):
-            session.attach(book)
+        session.attach(book)
         orphans = self.book.orphans()
         if orphans:
             self.app.notify(
@@ -336,9 +335,8 @@ class AnnotationController:
 
     def _relink(self) -> None:
         """Match annotations with the discrepancies of the stories in memory again."""
-        session = self.session
-        if session is not None and not isinstance(session, IndexSession):
-            session.relink_analysed()
+        if self.session is not None:
+            self.session.relink_analysed()
 
     # --- export -------------------------------------------------------------------------------
 
@@ -361,8 +359,7 @@ class AnnotationController:
             if choice is None:
                 return
             self.last_export = choice
-            if not isinstance(session, IndexSession):
-                session.relink_annotated()
+            session.relink_annotated()
             stored = book.stored()  # read here, on the event loop; the worker only writes
             self.app.run_worker(
                 partial(self._write_export, *choice, session, stored),

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from parallax.core.annotations.anchoring import Anchorer
+from parallax.core.annotations import Annotation, Target, Workspace, WorkspaceError
 from parallax.core.annotations.book import AnnotationBook
 from parallax.core.cluster import Cluster, Clustering, ClusterSettings, ClusterStats
 from parallax.core.document import Document
@@ -81,6 +81,7 @@ class IndexSession:
         self.problems = list(index.manifest.get("problems", []))
         self.documents = _Documents(self)
         self.book: IndexBook | None = None
+        self.relink_problem: str | None = None
         self._annotated_for: object = None
         self._annotated_clusters: set[str | None] = set()
 
@@ -114,7 +115,17 @@ class IndexSession:
             found = self.index.documents_of(cluster_id, self._where(cluster_id))
             with self._lock:
                 self._documents.put(cluster_id, found)
+            if self.book is not None:
+                self.book.include(found)  # a story opened: its annotations can be placed
         return found
+
+    def story_of(self, document_id: str) -> str | None:
+        """The story a document of the index belongs to."""
+        import pyarrow.compute as pc
+
+        meta = self.index.documents_meta()
+        at = pc.index(meta["id"], document_id).as_py()
+        return None if at < 0 else meta["story"][at].as_py()
 
     def is_analysed(self, cluster_id: str) -> bool:
         """Always: the index holds every story's analysis."""
@@ -161,6 +172,7 @@ class IndexSession:
             found = self.index.story(cluster_id, self._where(cluster_id))
             with self._lock:
                 self._stories.put(cluster_id, found)
+            self.relink(found)
         return found
 
     def analyse_counts(self, workers: int | None = None) -> Iterator[list[str]]:
@@ -169,10 +181,39 @@ class IndexSession:
 
     # --- annotations and exports --------------------------------------------------------------
 
-    def annotation_book(self, workspace) -> IndexBook:
+    def annotation_book(self, workspace: Workspace) -> IndexBook:
         """The workspace's annotations, placed in the documents they refer to."""
         self.book = IndexBook(workspace, self)
         return self.book
+
+    def attach(self, book: AnnotationBook | None) -> None:
+        """Relink ``book``'s annotations in the stories read from now on, and those in memory."""
+        self.book = book  # type: ignore[assignment]
+        self.relink_analysed()
+
+    def relink(self, story: Story) -> None:
+        """Match the annotations of a story with its discrepancies (after ``--update`` they
+        may have changed)."""
+        if self.book is None:
+            return
+        try:
+            self.book.relink(story)
+        except WorkspaceError as error:
+            self.relink_problem = str(error)
+        else:
+            self.relink_problem = self.book.problem or self.relink_problem
+
+    def relink_analysed(self) -> None:
+        """Relink the stories in memory (after the annotations were read again)."""
+        with self._lock:
+            stories = list(self._stories.values())
+        for story in stories:
+            self.relink(story)
+
+    def relink_annotated(self) -> None:
+        """Relink every story that carries annotations (before an export)."""
+        for story in dict.fromkeys(self._annotated()):
+            self.relink(self.story(story))
 
     def _annotated(self) -> list[str]:
         """Stories that annotations refer to."""
@@ -236,77 +277,50 @@ class _Documents(Mapping):
         return self.get(key) is not None
 
 
-class _ByKey(Mapping):
-    """Documents by origin key (``path#n``), read from the index when asked for."""
-
-    def __init__(self, index: CorpusIndex) -> None:
-        self.index = index
-
-    def get(self, key, default=None):
-        if not key:
-            return default
-        found = self.index.document(key=key)
-        return default if found is None else found
-
-    def __getitem__(self, key):
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self):
-        raise TypeError("read a story at a time")
-
-    def __len__(self) -> int:
-        return 0
-
-
-class _Keys(Mapping):
-    """Origin key of a document id, from the index's document metadata."""
-
-    def __init__(self, index: CorpusIndex) -> None:
-        self.index = index
-
-    def get(self, key, default=None):
-        import pyarrow.compute as pc
-
-        meta = self.index.documents_meta()
-        at = pc.index(meta["id"], key).as_py()
-        return default if at < 0 else meta["origin_key"][at].as_py()
-
-    def __getitem__(self, key):
-        found = self.get(key)
-        if found is None:
-            raise KeyError(key)
-        return found
-
-    def __iter__(self):
-        raise TypeError("read a story at a time")
-
-    def __len__(self) -> int:
-        return 0
-
-
-class IndexAnchorer(Anchorer):
-    """Places annotations in an index: by id, then by key (same file, same position); the
-    quote is searched in those documents, not in the whole corpus."""
-
-    def __init__(self, session: IndexSession) -> None:
-        self.documents = session.documents  # type: ignore[assignment]
-        self.by_key = _ByKey(session.index)  # type: ignore[assignment]
-        self.key_of = _Keys(session.index)  # type: ignore[assignment]
-        self.ordered = []
-
-
 class IndexBook(AnnotationBook):
-    """An annotation book whose documents are read from the index as needed."""
+    """The annotations of a workspace over an index. The documents they refer to, and those of
+    every story opened since, are read from the index (never the whole corpus); an index is a
+    snapshot, so nothing about the sources' files is recorded from here (``parallax index
+    --update`` reads the sources again; the app on the files follows their edits)."""
 
-    def __init__(self, workspace, session: IndexSession) -> None:
-        self.workspace = workspace
-        self.anchorer = IndexAnchorer(session)
-        self.documents = session.documents  # type: ignore[assignment]
-        self.items = {}
+    def __init__(self, workspace: Workspace, session: IndexSession) -> None:
+        self.session = session
+        super().__init__(workspace, _annotated_documents(workspace, session))
+
+    def reload(self, *, record: bool = False) -> None:
+        super().reload(record=False)
+
+    def include(self, documents: Sequence[Document]) -> None:
+        """Make documents of the index available here (a story was opened)."""
+        with self._lock:
+            new = [d for d in documents if d.id not in self.documents]
+            if not new:
+                return
+            self._ordered.extend(new)
+            self.documents.update({d.id: d for d in new})
         self.reload()
+
+    def annotate(self, target: Target, reviewer: str, **changes: Any) -> Annotation:
+        if target.cluster in self.session.position:
+            self.include(self.session.documents_of(target.cluster))
+        return super().annotate(target, reviewer, **changes)
+
+
+def _annotated_documents(workspace: Workspace, session: IndexSession) -> list[Document]:
+    """The documents of every story of the index that an annotation of the workspace names."""
+    stories: dict[str, None] = {}
+    for stored in workspace.all():
+        target = stored.annotation.target
+        story = target.cluster if target.cluster in session.position else None
+        if story is None:
+            document = session.documents.get(target.document)
+            if document is None and stored.key:
+                document = session.index.document(key=stored.key)
+            story = session.story_of(document.id) if document is not None else None
+        if story is not None:
+            stories.setdefault(story, None)
+    documents = [d for story in stories for d in session.documents_of(story)]
+    return sorted(documents, key=lambda d: d.index)
 
 
 class IndexStories:
