@@ -99,9 +99,12 @@ class ParallaxApp(App[None]):
         """Count every story's discrepancies in the background; the table fills in."""
         session = self.session
         assert session is not None
+        counted = False
         for batch in session.analyse_counts():
+            counted = True
             self.call_from_thread(self.stories_screen.update_counts, batch)
-        self.call_from_thread(self.stories_screen.refresh_table)
+        if counted:  # re-sort by the counts (an index has them all: nothing to redo)
+            self.call_from_thread(self.stories_screen.refresh_table)
 
     # --- navigation ---------------------------------------------------------------------------
 

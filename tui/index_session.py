@@ -72,6 +72,7 @@ class IndexSession:
         stories = index.stories
         self._ids: list[str] = stories["id"].to_pylist()
         self.position = {story_id: pos for pos, story_id in enumerate(self._ids)}
+        self._columns = {name: stories[name].combine_chunks() for name in stories.column_names}
         self._sizes = stories["documents"].to_numpy()
         self._counts = {name: stories[name].to_numpy() for name in ("high", "medium", "low")}
         self._stories: _Lru = _Lru(_KEEP)
@@ -99,12 +100,14 @@ class IndexSession:
 
     def cluster(self, cluster_id: str) -> Cluster:
         """A cluster by id (its document ids from the stories table)."""
-        row = self._where(cluster_id)
+        row = self._where(cluster_id, ("document_ids",))
         return Cluster.model_construct(id=cluster_id, documents=tuple(row["document_ids"]))
 
-    def _where(self, cluster_id: str) -> dict[str, Any]:
+    def _where(self, cluster_id: str, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Some columns of a story's row (scalar reads from whole arrays: fast)."""
         pos = self.position[cluster_id]
-        return self.index.stories.slice(pos, 1).to_pylist()[0]
+        names = columns or self._columns.keys()
+        return {name: self._columns[name][pos].as_py() for name in names}
 
     def documents_of(self, cluster_id: str) -> list[Document]:
         """The documents of a story, read from the index on first use."""
@@ -354,7 +357,9 @@ class IndexStories:
         return pc.take(table["id"], order).to_pylist()
 
     def row(self, story_id: str) -> StoryRow:
-        row = self.session._where(story_id)
+        row = self.session._where(
+            story_id, ("title", "documents", "sources", "span", "high", "medium", "low")
+        )
         counts = (
             {"high": row["high"], "medium": row["medium"], "low": row["low"]}
             if row["documents"] > 1
