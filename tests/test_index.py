@@ -253,7 +253,7 @@ async def test_the_app_opens_an_index_and_reads_a_story_when_opened(local_index,
         await wait_for(pilot, lambda: screen.sort_by == "date")
         screen.filter_text = "OUTLET 12"  # every word, in any case, in a title or source
         await wait_for(pilot, lambda: len(screen.order) < local_index.stories.num_rows)
-        labels = [session._where(c)["label"].lower() for c in screen.order]
+        labels = [session._where(c, ("label",))["label"].lower() for c in screen.order]
         assert labels and all("outlet" in label and "12" in label for label in labels)
         screen.filter_text = ""
         await wait_for(pilot, lambda: len(screen.order) == local_index.stories.num_rows)

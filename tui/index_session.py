@@ -70,8 +70,10 @@ class IndexSession:
         self.index = index
         self.aliases = aliases or AliasTable()
         stories = index.stories
-        self._ids: list[str] = stories["id"].to_pylist()
-        self.position = {story_id: pos for pos, story_id in enumerate(self._ids)}
+        self.position = _Positions(stories["id"])
+        self._columns = {
+            name: stories[name].combine_chunks() for name in stories.column_names if name != "label"
+        }
         self._sizes = stories["documents"].to_numpy()
         self._counts = {name: stories[name].to_numpy() for name in ("high", "medium", "low")}
         self._stories: _Lru = _Lru(_KEEP)
@@ -82,6 +84,7 @@ class IndexSession:
         self.documents = _Documents(self)
         self.book: IndexBook | None = None
         self.relink_problem: str | None = None
+        self._labels = None
         self._annotated_for: object = None
         self._annotated_clusters: set[str | None] = set()
 
@@ -96,16 +99,27 @@ class IndexSession:
     @property
     def clusters(self) -> list[Cluster]:
         """Every story as a cluster (built on demand: avoid on large indexes)."""
-        return [self.cluster(i) for i in self._ids]
+        return [self.cluster(i) for i in self.index.stories["id"].to_pylist()]
 
     def cluster(self, cluster_id: str) -> Cluster:
         """A cluster by id (its document ids from the stories table)."""
-        row = self._where(cluster_id)
+        row = self._where(cluster_id, ("document_ids",))
         return Cluster.model_construct(id=cluster_id, documents=tuple(row["document_ids"]))
 
-    def _where(self, cluster_id: str) -> dict[str, Any]:
+    def _where(self, cluster_id: str, columns: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """Some columns of a story's row (scalar reads from whole arrays: fast)."""
         pos = self.position[cluster_id]
-        return self.index.stories.slice(pos, 1).to_pylist()[0]
+        names = columns or self._columns.keys()
+        return {
+            name: (self._columns[name] if name != "label" else self.labels())[pos].as_py()
+            for name in names
+        }
+
+    def labels(self):
+        """What the filter matches, per story: read on the first filter."""
+        if self._labels is None:
+            self._labels = self.index.labels()
+        return self._labels
 
     def documents_of(self, cluster_id: str) -> list[Document]:
         """The documents of a story, read from the index on first use."""
@@ -240,6 +254,48 @@ class IndexSession:
         return Clustering(clusters=clusters, settings=settings, stats=stats)
 
 
+class _Positions(Mapping):
+    """Story id -> position in the stories table, from a sorted array of 48-bit numbers (the
+    ids are ``c`` and 12 hex digits): a few bytes per story instead of a dict of strings."""
+
+    def __init__(self, ids) -> None:
+        import numpy as np
+
+        numbers = np.fromiter((int(i[1:], 16) for i in ids.to_pylist()), np.int64, len(ids))
+        self._order = np.argsort(numbers, kind="stable")
+        self._sorted = numbers[self._order]
+        self._ids = ids
+
+    def get(self, key, default=None):
+        import numpy as np
+
+        try:
+            number = int(key[1:], 16)
+        except (TypeError, ValueError):
+            return default
+        at = int(np.searchsorted(self._sorted, number))
+        if at < len(self._sorted) and self._sorted[at] == number:
+            pos = int(self._order[at])
+            if self._ids[pos].as_py() == key:
+                return pos
+        return default
+
+    def __getitem__(self, key: str) -> int:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key) -> bool:
+        return self.get(key) is not None
+
+    def __iter__(self):
+        return iter(self._ids.to_pylist())
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+
 class _Documents(Mapping):
     """Documents by id, read from the index when asked for."""
 
@@ -338,7 +394,7 @@ class IndexStories:
         if hide_singletons:
             mask = pc.greater(table["documents"], 1)
         for word in filter_text.split():
-            found = pc.match_substring(table["label"], word, ignore_case=True)
+            found = pc.match_substring(self.session.labels(), word, ignore_case=True)
             mask = found if mask is None else pc.and_(mask, found)
         if mask is not None:
             table = table.filter(mask)
@@ -368,7 +424,9 @@ class IndexStories:
         return pc.take(table["id"], order).to_pylist()
 
     def row(self, story_id: str) -> StoryRow:
-        row = self.session._where(story_id)
+        row = self.session._where(
+            story_id, ("title", "documents", "sources", "span", "high", "medium", "low")
+        )
         counts = (
             {"high": row["high"], "medium": row["medium"], "low": row["low"]}
             if row["documents"] > 1

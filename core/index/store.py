@@ -24,7 +24,7 @@ from typing import Any
 
 from parallax.core.cluster import Cluster
 from parallax.core.document import Document
-from parallax.core.index.schema import MANIFEST, NAME, PARTED, VERSION, arrow_schema
+from parallax.core.index.schema import MANIFEST, NAME, PARTED, TABLES, VERSION, arrow_schema
 from parallax.core.report import Story
 
 #: Flush a row group of every part table once this many documents are buffered.
@@ -253,11 +253,28 @@ class CorpusIndex:
         self.path = Path(path)
         self.manifest = read_manifest(self.path)
         self.data = self.path / self.manifest["data"]
-        try:
-            self.stories = pq.read_table(self.data / "stories.parquet")
+        try:  # everything but the filter labels, the largest column (see labels())
+            names = [n for n, *_ in TABLES["stories"] if n != "label"]
+            self.stories = pq.read_table(self.data / "stories.parquet", columns=names)
         except Exception as error:  # pyarrow raises several kinds for a damaged file
             raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
         self._documents_meta = None
+
+    def full_stories(self):
+        """The whole stories table, labels included (for rewriting it)."""
+        import pyarrow.parquet as pq
+
+        return pq.read_table(self.data / "stories.parquet")
+
+    def labels(self):
+        """The stories' filter labels (titles and sources), in story order."""
+        import pyarrow.parquet as pq
+
+        try:
+            table = pq.read_table(self.data / "stories.parquet", columns=["label"])
+        except Exception as error:
+            raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
+        return table["label"].combine_chunks()
 
     @property
     def settings(self) -> dict[str, Any]:
@@ -335,6 +352,7 @@ class CorpusIndex:
     def snapshot(self) -> dict[str, Any]:
         """Everything the index says, in a canonical order (to compare two indexes)."""
         stories = self.stories.drop_columns(["part", "doc_group", "row_group", "disc_group"])
+        stories = stories.append_column("label", self.labels())
         return {
             "stories": stories.to_pylist(),
             "documents": sorted(self.iter_records("documents"), key=lambda r: r["index"]),

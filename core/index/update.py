@@ -394,7 +394,7 @@ def _carry_parts(index: CorpusIndex, kept: set[str], folder: Path):
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    stories = index.stories
+    stories = index.full_stories()
     present = pc.is_in(stories["id"], pc.cast(list(kept) or [""], "string"))
     by_part: dict[int, list[int]] = {}
     for row, (part, keep) in enumerate(

@@ -17,10 +17,10 @@ from parallax.tui.session import ReviewSession
 from parallax.tui.story_source import SORTS, StorySource, story_source
 from parallax.tui.text import plural, untrusted
 
-_FIRST_ROWS = 200
-_SLICE_ROWS = 500
+_FIRST_ROWS = 100
+_SLICE_ROWS = 250
 #: The table never holds more rows than this (a filter narrows a larger corpus).
-_MAX_ROWS = 5_000
+_MAX_ROWS = 2_000
 
 
 class StoriesScreen(Screen):
@@ -142,13 +142,16 @@ class StoriesScreen(Screen):
         self._add_columns(table)
         self.refresh_table()
 
-    def refresh_table(self) -> None:
-        """Rebuild the rows from the session, keeping the cursor on the same story."""
+    def refresh_table(self, *, keep_cursor: bool = True) -> None:
+        """Rebuild the rows from the session, keeping the cursor on the same story (or, for a
+        new order, at the top)."""
         source = self.source
         if source is None or not self._ready:
             return
         table = self.query_one(DataTable)
-        keep = self.order[table.cursor_row] if self.order and table.row_count else None
+        keep = (
+            self.order[table.cursor_row] if keep_cursor and self.order and table.row_count else None
+        )
         ids = source.order(
             hide_singletons=self.hide_singletons, filter_text=self.filter_text, sort=self.sort_by
         )
@@ -250,7 +253,7 @@ class StoriesScreen(Screen):
         self.refresh_table()
 
     def watch_sort_by(self) -> None:
-        self.refresh_table()
+        self.refresh_table(keep_cursor=False)
 
     # --- actions ---------------------------------------------------------------------------------
 
