@@ -42,7 +42,7 @@ from parallax.core.report import build_report, render_markdown, report_json, sum
 from parallax.core.safe import neutralize
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
-from parallax.tui.settings import Settings
+from parallax.tui.settings import ConfigError, Settings
 
 EXIT_OK = 0
 EXIT_INTERNAL = 1
@@ -415,10 +415,14 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         incoming = read_export(text)
     except ImportFileError as error:
-        for problem in error.errors:
-            err.write(f"parallax: {source}: {problem}\n")
-        err.write(f"parallax: {source}: not imported ({len(error.errors)} problems)\n")
-        return EXIT_BAD_INPUT
+        return _not_imported(source, error.errors, err)
+    except RecursionError:
+        return _not_imported(source, ["$: expected JSON nested less deeply"], err)
+    except ValueError as error:
+        if "integer string conversion" not in str(error):
+            raise
+        limit = sys.get_int_max_str_digits()
+        return _not_imported(source, [f"$: expected numbers of at most {limit} digits"], err)
     with stage_progress(err) as progress:
         corpus = _load(args, err, progress)
     anchorer = Anchorer(corpus.documents)
@@ -428,7 +432,7 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         key = anchorer.key(moved.target.document) if not moved.orphaned else annotation.document_key
         placed.append((Annotation(**moved.model_dump(exclude={"document_key"})), key))
     path = _workspace_path(args)
-    reviewer = args.reviewer or Settings.load().reviewer
+    reviewer = args.reviewer or _settings().reviewer
     try:
         with Workspace.open(path) as workspace:
             result = workspace.merge(placed, reviewer)
@@ -439,6 +443,20 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"could not anchor {result.unanchored} (kept as orphaned) into {path}\n"
     )
     return EXIT_OK
+
+
+def _not_imported(source: Path, problems: list[str], err: TextIO) -> int:
+    for problem in problems:
+        err.write(f"parallax: {source}: {problem}\n")
+    err.write(f"parallax: {source}: not imported ({len(problems)} problems)\n")
+    return EXIT_BAD_INPUT
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.load()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
 
 
 def run_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -493,7 +511,6 @@ def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax [PATHS]``: the review app."""
     from parallax.tui.app import make_app
     from parallax.tui.session import Sources
-    from parallax.tui.settings import ConfigError, Settings
 
     try:
         settings = Settings.load(

@@ -9,6 +9,8 @@ as one-line ``path:line: message`` reports in ``Corpus.problems``.
 from __future__ import annotations
 
 import fnmatch
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -57,9 +59,13 @@ class Corpus:
         return {document.id: document for document in self.documents}
 
 
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+
+
 def detect_format(head: str, path: str) -> FormatChoice:
-    """Guess a file's format from the start of its text (and, for Markdown, its name)."""
-    if looks_like_json(head):
+    """Guess a file's format from the start of its text (and, for JSON and Markdown, its name:
+    a JSON Lines file whose first line is broken is still read as JSON Lines)."""
+    if looks_like_json(head) or path.lower().endswith(_JSON_SUFFIXES):
         return "json"
     if looks_like_export(head):
         return "export"
@@ -98,7 +104,9 @@ def iter_files(
 
     Directories are walked recursively in sorted order, skipping hidden entries; their files
     must match one of ``include`` (default :data:`DEFAULT_INCLUDE`) and none of ``exclude``.
-    Globs match the file name or its path relative to the directory.
+    Globs match the file name or its path relative to the directory. Symbolic links are
+    followed, but each real directory is walked once, so a link to ``.`` or to a parent adds
+    nothing. A directory that cannot be read is reported as such.
     """
     patterns = tuple(include) if include else DEFAULT_INCLUDE
     for given in paths:
@@ -106,36 +114,89 @@ def iter_files(
         path = Path(given)
         if display == "-":
             yield path, "<stdin>"
-        elif path.is_dir():
-            found = False
-            for file in _walk(path):
+            continue
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            yield Problem(display, None, "no such file or directory")
+            continue
+        except (OSError, ValueError) as error:
+            yield Problem(display, None, f"cannot read: {_reason(error)}")
+            continue
+        if stat.S_ISDIR(mode):
+            found = unreadable = False
+            for file, problem in _walk(path):
                 relative = file.relative_to(path).as_posix()
-                if _matches(relative, patterns) and not _matches(relative, exclude):
+                if relative == ".":
+                    shown = display
+                else:
+                    shown = relative if display == "." else str(path / relative)
+                if problem is not None:
+                    unreadable = unreadable or file == path
+                    yield Problem(shown, None, problem.message)
+                elif _matches(relative, patterns) and not _matches(relative, exclude):
                     found = True
-                    yield file, str(path / relative) if display != "." else relative
-            if not found:
+                    yield file, shown
+            if not found and not unreadable:
                 yield Problem(display, None, f"no files matching {', '.join(patterns)}")
-        elif path.is_file():
+        elif stat.S_ISREG(mode):
             if not _matches(path.name, exclude):
                 yield path, display
-        elif path.exists():
-            yield Problem(display, None, "not a regular file or directory")
         else:
-            yield Problem(display, None, "no such file or directory")
+            yield Problem(display, None, "not a regular file or directory")
 
 
-def _walk(directory: Path) -> Iterator[Path]:
-    try:
-        entries = sorted(directory.iterdir(), key=lambda p: p.name)
-    except OSError:
-        return
-    for entry in entries:
+def _reason(error: BaseException) -> str:
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error)
+
+
+def _walk(directory: Path) -> Iterator[tuple[Path, Problem | None]]:
+    """``(file, None)`` for every file under ``directory``, depth first in name order, and
+    ``(folder, Problem)`` for each folder that cannot be read. Each real directory (device and
+    inode, after following links) is listed once, which ends symbolic-link loops."""
+    seen: set[tuple[int, int]] = set()
+
+    def listing(folder: Path) -> Iterator[os.DirEntry[str]] | Problem | None:
+        try:
+            info = os.stat(folder)
+            if (info.st_dev, info.st_ino) in seen:
+                return None
+            seen.add((info.st_dev, info.st_ino))
+            with os.scandir(folder) as entries:
+                return iter(sorted(entries, key=lambda entry: entry.name))
+        except OSError as error:
+            return Problem(str(folder), None, f"cannot read the directory ({_reason(error)})")
+
+    stack: list[tuple[Path, Iterator[os.DirEntry[str]]]] = []
+    first = listing(directory)
+    if isinstance(first, Problem):
+        yield directory, first
+    elif first is not None:
+        stack.append((directory, first))
+    while stack:
+        folder, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
-            yield from _walk(entry)
-        elif entry.is_file():
-            yield entry
+        path = folder / entry.name
+        try:
+            is_dir = entry.is_dir()
+            is_file = not is_dir and entry.is_file()
+        except OSError:
+            continue
+        if is_dir:
+            found = listing(path)
+            if isinstance(found, Problem):
+                yield path, found
+            elif found is not None:
+                stack.append((path, found))
+        elif is_file:
+            yield path, None
 
 
 def _matches(relative: str, patterns: Sequence[str]) -> bool:

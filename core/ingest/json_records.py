@@ -3,13 +3,19 @@
 
 Each object needs a body (``body``, ``text`` or ``content``); ``title``, ``source``,
 ``published`` (``date``, ``published_at``), ``url`` and ``id`` are optional. An object that
-cannot be used is reported with its line and skipped; the others load.
+cannot be used is reported with its line and skipped; the others load. In JSON Lines, a line
+that is not JSON is reported and the other lines load.
+
+Integers longer than Python converts (``sys.get_int_max_str_digits()``, 4,300 digits) are not
+converted: such a number in a field Parallax reads makes its record unusable; elsewhere it is
+ignored like any other field.
 """
 
 from __future__ import annotations
 
 import json
 import re
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,6 +28,26 @@ _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
+class _LongInteger:
+    """An integer too long to convert; only its length is kept."""
+
+    __slots__ = ("digits",)
+
+    def __init__(self, digits: int) -> None:
+        self.digits = digits
+
+
+def _parse_int(text: str) -> int | _LongInteger:
+    limit = sys.get_int_max_str_digits()
+    digits = len(text) - text.startswith("-")
+    if limit and digits > limit:
+        return _LongInteger(digits)
+    return int(text)
+
+
+_DECODER = json.JSONDecoder(parse_int=_parse_int)
+
+
 def looks_like_json(head: str) -> bool:
     """True when the text opens like JSON (an object or an array)."""
     return head.lstrip("\ufeff \t\n\r")[:1] in ("{", "[")
@@ -32,7 +58,9 @@ def _line_at(text: str, position: int) -> int:
 
 
 def _describe(error: json.JSONDecodeError) -> str:
-    return f"expected valid JSON ({error.msg} at column {error.colno})"
+    # Some of the decoder's messages end with "at" already ("Invalid control character ... at").
+    message = error.msg.removesuffix(" at")
+    return f"expected valid JSON ({message} at column {error.colno})"
 
 
 def parse_json(text: str, *, path: str) -> Iterator[RawDocument | Problem]:
@@ -46,14 +74,22 @@ def parse_json(text: str, *, path: str) -> Iterator[RawDocument | Problem]:
         yield from _parse_array(text, start, path)
         return
     if text[start : start + 1] != "{":
+        if _has_json_line(text, start):
+            yield from _parse_lines(text, path)
+            return
         raise IngestError(path, _line_at(text, start), "expected a JSON object or array")
-    decoder = json.JSONDecoder()
     try:
-        value, end = decoder.raw_decode(text, start)
-    except json.JSONDecodeError as error:
+        value, end = _DECODER.raw_decode(text, start)
+    except (json.JSONDecodeError, RecursionError) as error:
+        # A JSON Lines file whose first line is bad: report that line, keep the others.
+        if _has_json_line(text, start):
+            yield from _parse_lines(text, path)
+            return
+        if isinstance(error, RecursionError):
+            raise IngestError(
+                path, _line_at(text, start), "expected JSON nested less deeply"
+            ) from None
         raise IngestError(path, error.lineno, _describe(error)) from None
-    except RecursionError:
-        raise IngestError(path, _line_at(text, start), "expected JSON nested less deeply") from None
     rest = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
     if rest >= len(text):
         if isinstance(value, dict) and isinstance(value.get("documents"), list):
@@ -65,8 +101,25 @@ def parse_json(text: str, *, path: str) -> Iterator[RawDocument | Problem]:
     yield from _parse_lines(text, path)
 
 
+def _has_json_line(text: str, start: int) -> bool:
+    """True when a line after the first holds a JSON object by itself: the text is JSON Lines
+    (rather than one object, pretty-printed and broken)."""
+    first_end = text.find("\n", start)
+    while first_end >= 0:
+        line_end = text.find("\n", first_end + 1)
+        line = text[first_end + 1 : line_end if line_end >= 0 else len(text)].strip()
+        if line.startswith("{") and line.endswith("}"):
+            try:
+                if isinstance(_DECODER.decode(line), dict):
+                    return True
+            except (json.JSONDecodeError, RecursionError):
+                pass
+        first_end = line_end
+    return False
+
+
 def _parse_array(text: str, start: int, path: str) -> Iterator[RawDocument | Problem]:
-    decoder = json.JSONDecoder()
+    decoder = _DECODER
     position = start + 1
     while True:
         position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
@@ -94,7 +147,7 @@ def _parse_lines(text: str, path: str) -> Iterator[RawDocument | Problem]:
         if not line.strip():
             continue
         try:
-            value = json.loads(line)
+            value = _DECODER.decode(line)
         except json.JSONDecodeError as error:
             yield Problem(path, lineno, _describe(error))
             continue
@@ -116,6 +169,12 @@ def _text(value: Any) -> str | None:
     raise TypeError
 
 
+def _unusable(key: str, value: Any) -> str:
+    if isinstance(value, _LongInteger):
+        return f'expected a string for "{key}", found a number of {value.digits} digits'
+    return f'expected a string for "{key}"'
+
+
 def _record(value: Any, line: int, path: str) -> RawDocument | Problem:
     if not isinstance(value, dict):
         return Problem(path, line, f"expected a JSON object, found {type(value).__name__}")
@@ -134,7 +193,7 @@ def _record(value: Any, line: int, path: str) -> RawDocument | Problem:
         try:
             fields[name] = _text(value[key]) if key else None
         except TypeError:
-            return Problem(path, line, f'expected a string for "{key}"')
+            return Problem(path, line, _unusable(key, value[key]))  # type: ignore[index]
     return RawDocument(
         title=" ".join((fields["title"] or "").split()),
         body=(_text(value[body_key]) or "").strip(),
