@@ -8,6 +8,7 @@ does it for every cluster of a corpus (in parallel processes for large corpora) 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,6 +22,7 @@ from parallax.core.cluster import Cluster, Clustering
 from parallax.core.discrepancy import SEVERITIES, Discrepancy, find_discrepancies
 from parallax.core.document import Document, Frozen
 from parallax.core.entities import AliasTable
+from parallax.core.safe import neutralize
 
 SCHEMA = "parallax.report/1"
 Progress = Callable[[str, int, int], None]
@@ -186,8 +188,8 @@ def render_markdown(
         for document in members:
             lines.append(
                 f"- **#{document.index}** {_md(document.source or '-')}, "
-                f"{document.published_raw or 'no date'}: {_md(document.title or '(untitled)')} "
-                f"(`{document.origin}`)"
+                f"{_md(document.published_raw or 'no date')}: "
+                f"{_md(document.title or '(untitled)')} ({_code(str(document.origin))})"
             )
         for discrepancy in story.discrepancies:
             lines += [
@@ -220,7 +222,7 @@ def render_markdown(
             lines += ["Their text was not found in the current sources; they are kept.", ""]
         for annotation in group:
             document = by_id.get(annotation.target.document)
-            where = f"#{document.index}" if document else f"`{annotation.target.document}`"
+            where = f"#{document.index}" if document else _code(annotation.target.document)
             lines.append(f"- {where}: “{_md(annotation.target.exact)}”")
             lines.append(f"  {_md_annotation(annotation)}")
     return "\n".join(lines) + "\n"
@@ -229,16 +231,37 @@ def render_markdown(
 def _md_annotation(annotation: Annotation) -> str:
     parts = [f"**{annotation.status}**"]
     if annotation.tags:
-        parts.append("tags: " + ", ".join(f"`{_md(t)}`" for t in annotation.tags))
+        parts.append("tags: " + ", ".join(_code(t) for t in annotation.tags))
     if annotation.note:
         parts.append("note: " + _md(annotation.note))
     parts.append(f"({_md(annotation.reviewer)}, {annotation.modified:%Y-%m-%d %H:%M} UTC)")
     return "> " + " · ".join(parts)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+_MD_LINE_START = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)]))")
+_BACKTICKS = re.compile(r"`+")
+
+
 def _md(text: str) -> str:
-    """Text made inert in Markdown: no markup, no HTML, on one line."""
-    text = " ".join(text.split())
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
+    """Untrusted text made inert in Markdown: on one line, control and invisible characters
+    neutralised, no markup, no HTML, no link, and nothing read as a heading, quote or list
+    when it starts a line."""
+    text = neutralize(" ".join(text.split()), keep_newlines=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    start = _MD_LINE_START.match(text)
+    if start is not None:  # "# x", "- x", "1. x": escape what would open a block
+        at = start.end() if start.group()[0].isdigit() else 0
+        text = text[:at] + "\\" + text[at:]
     return text
+
+
+def _code(text: str) -> str:
+    """Untrusted text as an inline code span: shown literally, and a backtick inside cannot end
+    the span early (the fence is longer than any run of backticks in the text)."""
+    text = neutralize(" ".join(text.split()), keep_newlines=False)
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"

@@ -4,7 +4,8 @@ Exit codes (also in the README):
 
 * 0: success, possibly with warnings about some inputs on stderr;
 * 1: an internal error (a bug): one line on stderr, the traceback with ``PARALLAX_DEBUG=1``;
-* 2: bad usage, no document could be loaded, or an import file is not valid;
+* 2: bad usage, no document could be loaded, an import file is not valid, or the output
+  cannot be written (a full disk, a closed pipe);
 * 3: the annotation workspace cannot be used (damaged, locked, newer, not a workspace);
 * 130: interrupted (Ctrl-C).
 """
@@ -12,6 +13,7 @@ Exit codes (also in the README):
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
@@ -39,7 +41,7 @@ from parallax.core.export.importing import ImportFileError, read_export
 from parallax.core.export.render import render_export
 from parallax.core.ingest import FORMATS, Corpus, load
 from parallax.core.report import build_report, render_markdown, report_json, summarise
-from parallax.core.safe import neutralize
+from parallax.core.safe import json_safe, neutralize
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
 from parallax.tui.settings import ConfigError, Settings
@@ -58,8 +60,9 @@ examples:
   parallax parse export.txt --json       print the parsed documents as JSON
   parallax parse - < feed.jsonl          read JSON Lines from standard input
 
-exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage, nothing loaded or an
-invalid import file, 3 unusable workspace, 130 interrupted. PARALLAX_DEBUG=1 shows tracebacks.
+exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage, nothing loaded, an
+invalid import file or output that cannot be written, 3 unusable workspace, 130 interrupted.
+PARALLAX_DEBUG=1 shows tracebacks.
 """
 
 
@@ -73,6 +76,60 @@ class WorkspaceProblem(Exception):
 
 class NothingLoaded(Exception):
     """No document could be read from the given paths (exit code 2)."""
+
+
+class OutputError(Exception):
+    """Standard output cannot be written: a full disk, a closed pipe (exit code 2)."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+    def __str__(self) -> str:
+        reason = self.error.strerror or str(self.error)
+        if self.error.errno == errno.EPIPE:
+            return f"the reader closed the pipe ({reason})"
+        return reason
+
+
+class _GuardedOutput:
+    """Standard output whose write failures raise :class:`OutputError` (everything else is the
+    stream's own, so Rich still sees a terminal when there is one)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputError(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputError(error) from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose messages never carry a raw control character (an argument
+    may hold anything)."""
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+        super()._print_message(neutralize(message) if message else message, file)
+
+
+def _say(err: TextIO, message: str) -> None:
+    """One line on stderr, ``parallax: message``, with any control character neutralised."""
+    err.write(f"parallax: {neutralize(message, keep_newlines=False)}\n")
+
+
+def _line(text: str) -> str:
+    return neutralize(text, keep_newlines=False)
 
 
 def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) -> None:
@@ -108,7 +165,7 @@ def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) ->
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="parallax",
         description="Review near-duplicate sources: ingest, cluster, align, classify, annotate.",
         epilog=EXAMPLES,
@@ -245,7 +302,7 @@ def _load(args: argparse.Namespace, err: TextIO, progress: StageProgress | None 
         on_file=progress.on_file if progress is not None else None,
     )
     for problem in corpus.problems:
-        err.write(f"parallax: {neutralize(str(problem), keep_newlines=False)}\n")
+        _say(err, str(problem))
     return corpus
 
 
@@ -274,7 +331,7 @@ def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _nothing_loaded(err: TextIO) -> int:
-    err.write("parallax: no document loaded\n")
+    _say(err, "no document loaded")
     return EXIT_BAD_INPUT
 
 
@@ -287,18 +344,18 @@ def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write('{"schema": "parallax.documents/1", "documents": [')
         for i, document in enumerate(corpus.documents):
             out.write(",\n" if i else "\n")
-            out.write(json.dumps(document.model_dump(mode="json"), ensure_ascii=False))
+            out.write(json_safe(json.dumps(document.model_dump(mode="json"), ensure_ascii=False)))
         out.write("\n]}\n")
         return EXIT_OK
     for document in corpus.documents:
-        published = document.published_raw or "-"
-        source = neutralize(document.source or "-", keep_newlines=False)
-        title = neutralize(document.title or "(untitled)", keep_newlines=False)
+        published = _line(document.published_raw or "-")
+        source = _line(document.source or "-")
+        title = _line(document.title or "(untitled)")
         out.write(
             f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
             f"{source}  |  {title}\n"
             f"      {len(document.sections)} sections, {len(document.segments)} segments, "
-            f"{len(document.citations)} citation markers  ({document.origin})\n"
+            f"{len(document.citations)} citation markers  ({_line(str(document.origin))})\n"
         )
     return EXIT_OK
 
@@ -329,8 +386,7 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "documents": [summarise(d).model_dump(mode="json") for d in corpus.documents],
             "clusters": [c.model_dump(mode="json") for c in clustering.clusters],
         }
-        json.dump(payload, out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        out.write(json_safe(json.dumps(payload, ensure_ascii=False, indent=1)) + "\n")
         return EXIT_OK
     by_id = corpus.by_id()
     stories = [c for c in clustering.clusters if len(c.documents) > 1]
@@ -343,9 +399,9 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"\n{cluster.id}  {len(cluster.documents)} version(s)\n")
         for document_id in cluster.documents:
             document = by_id[document_id]
-            source = neutralize(document.source or "-", keep_newlines=False)
-            title = neutralize(document.title or "(untitled)", keep_newlines=False)
-            published = document.published_raw or "-"
+            source = _line(document.source or "-")
+            title = _line(document.title or "(untitled)")
+            published = _line(document.published_raw or "-")
             out.write(f"  #{document.index:<4} {published:<16}  {source}  |  {title}\n")
     return EXIT_OK
 
@@ -359,8 +415,7 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             corpus.documents, clustering, aliases=aliases, progress=progress.on_stage
         )
     if args.format == "json":
-        json.dump(report_json(report), out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        out.write(json_safe(json.dumps(report_json(report), ensure_ascii=False, indent=1)) + "\n")
     elif args.format == "markdown":
         out.write(render_markdown(report, corpus.documents))
     else:
@@ -392,17 +447,28 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         except WorkspaceError as error:
             raise WorkspaceProblem(str(error)) from None
     else:
-        err.write(f"parallax: {path}: no workspace yet; the export holds no annotation\n")
+        _say(err, f"{path}: no workspace yet; the export holds no annotation")
     text, count = render_export(args.format, corpus.documents, clustering, stored, aliases=aliases)
+    if args.format in ("json", "w3c"):
+        text = json_safe(text)
     if args.output:
         try:
             write_atomically(Path(args.output), text)
         except OSError as error:
             raise UsageError(f"{args.output}: cannot write ({error.strerror or error})") from None
-        err.write(f"parallax: wrote {count} annotations to {args.output} ({args.format})\n")
+        _say(err, f"wrote {count} annotations to {args.output} ({args.format})")
     else:
+        if args.format == "csv" and _isatty(out):
+            text = text.removeprefix("\ufeff")  # the byte-order mark is for spreadsheets
         out.write(text)
     return EXIT_OK
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -439,16 +505,20 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except WorkspaceError as error:
         raise WorkspaceProblem(str(error)) from None
     out.write(
-        f"{source}: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-        f"could not anchor {result.unanchored} (kept as orphaned) into {path}\n"
+        _line(
+            f"{source}: added {result.added}, updated {result.updated}, "
+            f"unchanged {result.unchanged}, could not anchor {result.unanchored} "
+            f"(kept as orphaned) into {path}"
+        )
+        + "\n"
     )
     return EXIT_OK
 
 
 def _not_imported(source: Path, problems: list[str], err: TextIO) -> int:
     for problem in problems:
-        err.write(f"parallax: {source}: {problem}\n")
-    err.write(f"parallax: {source}: not imported ({len(problems)} problems)\n")
+        _say(err, f"{source}: {problem}")
+    _say(err, f"{source}: not imported ({len(problems)} problems)")
     return EXIT_BAD_INPUT
 
 
@@ -477,7 +547,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 
 def build_app_parser() -> argparse.ArgumentParser:
     """The arguments of ``parallax [PATHS]``, which opens the review app."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="parallax",
         description="Open the review app on PATHS (default: the built-in demo corpus).\n\n"
         "commands (parallax COMMAND --help for each):\n"
@@ -549,36 +619,58 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments and arguments[0] in COMMANDS:
             args = build_parser().parse_args(arguments)
-            return COMMANDS[args.command](args, sys.stdout, sys.stderr)
+            out = _GuardedOutput(sys.stdout)
+            code = COMMANDS[args.command](args, out, sys.stderr)  # type: ignore[arg-type]
+            out.flush()
+            return code
         if any(a in ("-h", "--help") for a in arguments):
             build_app_parser().print_help()
             return EXIT_OK
         args = build_app_parser().parse_args(arguments)
         return run_app(args, sys.stdout, sys.stderr)
     except UsageError as error:
-        sys.stderr.write(f"parallax: {error}\n")
-        return EXIT_BAD_INPUT
+        return _fail(str(error), EXIT_BAD_INPUT)
     except WorkspaceProblem as error:
-        sys.stderr.write(f"parallax: {error}\n")
-        return EXIT_WORKSPACE
+        return _fail(str(error), EXIT_WORKSPACE)
     except NothingLoaded:
-        return _nothing_loaded(sys.stderr)
+        return _fail("no document loaded", EXIT_BAD_INPUT)
     except KeyboardInterrupt:
-        sys.stderr.write("parallax: interrupted\n")
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader of our output went away (e.g. `| head`); that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except SystemExit as exit:  # argparse: bad usage (its message is printed), --help, --version
+        return exit.code if isinstance(exit.code, int) else EXIT_BAD_INPUT
+    except (OutputError, BrokenPipeError) as error:
+        # A full disk, or the reader of our output went away (e.g. `| head`): say so once, and
+        # send what is still buffered to /dev/null so that exiting does not fail again.
+        _discard_stdout()
+        problem = error if isinstance(error, OutputError) else OutputError(error)
+        return _fail(f"cannot write the output: {problem}", EXIT_BAD_INPUT)
     except Exception as error:
         if os.environ.get("PARALLAX_DEBUG"):
             raise
-        sys.stderr.write(
-            f"parallax: internal error: {type(error).__name__}: {error} "
-            "(set PARALLAX_DEBUG=1 for the traceback; please report it)\n"
+        return _fail(
+            f"internal error: {type(error).__name__}: {error} "
+            "(set PARALLAX_DEBUG=1 for the traceback; please report it)",
+            EXIT_INTERNAL,
         )
-        return EXIT_INTERNAL
+
+
+def _fail(message: str, code: int) -> int:
+    """Say ``message`` on stderr (if stderr can still be written) and return ``code``."""
+    try:
+        _say(sys.stderr, message)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real file (tests): nothing will be flushed at exit
 
 
 if __name__ == "__main__":

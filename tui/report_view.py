@@ -75,7 +75,7 @@ def story_view(number: int, total: int, story: Story, documents: dict[str, Docum
         document = documents[document_id]
         line = Text(f"  #{document.index:<3} ", style="bold")
         line.append_text(safe_text(document.source or "-", "cyan"))
-        line.append(f"  {document.published_raw or '-'}  ", style="dim")
+        line.append_text(safe_text(f"  {document.published_raw or '-'}  ", "dim"))
         line.append_text(safe_text(document.title or "(untitled)"))
         parts.append(line)
     parts.append(Text(""))

@@ -1,7 +1,9 @@
 """CSV export: one row per annotation, for spreadsheets (UTF-8 with a byte-order mark).
 
-Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return) get a leading apostrophe: document text is untrusted.
+Document text is untrusted. Cells that a spreadsheet would read as a formula (starting with
+``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a NUL) get a leading apostrophe, and
+control, bidirectional and invisible characters are neutralised
+(:func:`parallax.core.safe.neutralize`; line breaks inside a cell are kept).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from collections.abc import Mapping
 
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.export.native import AnnotationExport
+from parallax.core.safe import neutralize
 
 COLUMNS = (
     "id",
@@ -35,12 +38,12 @@ COLUMNS = (
     "modified",
     "orphaned",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return neutralize("'" + text if text.startswith(_FORMULA_STARTS) else text)
 
 
 def export_csv(export: AnnotationExport, discrepancies: Mapping[str, Discrepancy]) -> str:
