@@ -155,9 +155,11 @@ def sign(
     """
     count = len(texts)
     token_strings: list[str] = []
-    rows = [np.empty((0, settings.bins), dtype=np.uint32)]
+    # One matrix filled batch by batch: concatenating per-batch blocks would hold it twice.
+    signatures = np.empty((count, settings.bins), dtype=np.uint32)
     batch: list[bytes] = []
     batch_bytes = 0
+    filled = 0
     for done, text in enumerate(texts, 1):
         blob = _blob(text, settings)
         batch.append(blob)
@@ -168,11 +170,12 @@ def sign(
             token_strings.extend(
                 token_string(hashes[offsets[i] : offsets[i + 1]]) for i in range(len(batch))
             )
-            rows.append(_sign_hashes(hashes, counts, settings))
+            signatures[filled : filled + len(batch)] = _sign_hashes(hashes, counts, settings)
+            filled += len(batch)
             batch, batch_bytes = [], 0
             if progress is not None:
                 progress("signing", done, count)
-    return token_strings, np.concatenate(rows)
+    return token_strings, signatures
 
 
 def _sign_hashes(tokens: np.ndarray, lengths: np.ndarray, settings: ClusterSettings) -> np.ndarray:
@@ -235,25 +238,54 @@ def _densify(signatures: np.ndarray) -> np.ndarray:
 
 def band_keys(signatures: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """One uint64 key per document and band: equal keys mean equal band values."""
-    count, bins = signatures.shape
-    rows = settings.band_rows
-    bands = bins // rows
-    values = signatures[:, : bands * rows].reshape(count, bands, rows).astype(np.uint64)
-    keys = values[:, :, 0]
-    for i in range(1, rows):
-        keys = mix64(keys * _GOLDEN + values[:, :, i])
+    bands = signatures.shape[1] // settings.band_rows
+    keys = np.empty((signatures.shape[0], bands), dtype=np.uint64)
+    for band in range(bands):
+        keys[:, band] = band_key(signatures, band, settings)
     return keys
+
+
+def band_key(signatures: np.ndarray, band: int, settings: ClusterSettings) -> np.ndarray:
+    """The uint64 key of every document in one band (column ``band`` of :func:`band_keys`)."""
+    rows = settings.band_rows
+    values = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+    key = values[:, 0]
+    for i in range(1, rows):
+        key = mix64(key * _GOLDEN + values[:, i])
+    return key
 
 
 def candidate_pairs(keys: np.ndarray, signed: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, of documents sharing a bucket in some band; sorted, unique.
 
-    ``signed`` flags the documents that have a signature; the others are never candidates.
+    ``keys`` holds one column per band (:func:`band_keys`); ``signed`` flags the documents that
+    have a signature; the others are never candidates.
     """
+    return _bucket_pairs(lambda band: keys[:, band], keys.shape[1], signed, settings)
+
+
+def signature_pairs(
+    signatures: np.ndarray, signed: np.ndarray, settings: ClusterSettings
+) -> np.ndarray:
+    """:func:`candidate_pairs` of ``band_keys(signatures)``, computing one band's keys at a time
+    (a million documents' keys for all bands would take 512 MB)."""
+    bands = signatures.shape[1] // settings.band_rows
+    return _bucket_pairs(lambda band: band_key(signatures, band, settings), bands, signed, settings)
+
+
+def _bucket_pairs(
+    key_of: Callable[[int], np.ndarray], bands: int, signed: np.ndarray, settings: ClusterSettings
+) -> np.ndarray:
     documents = np.flatnonzero(signed)
-    chunks: list[np.ndarray] = []
-    for band in range(keys.shape[1]):
-        column = keys[documents, band]
+    base = np.int64(signed.shape[0] + 1)
+    # Pairs are kept as sorted unique codes ``i * base + j``; the same pair met in many bands is
+    # merged as the bands go, so memory follows the distinct pairs, not pairs times bands.
+    unique = np.empty(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
+    pending_size = 0
+    for band in range(bands):
+        chunks: list[np.ndarray] = []
+        column = key_of(band)[documents]
         order = np.argsort(column, kind="stable")
         ordered = column[order]
         members = documents[order]
@@ -269,15 +301,34 @@ def candidate_pairs(keys: np.ndarray, signed: np.ndarray, settings: ClusterSetti
             starts[sizes > settings.max_bucket], sizes[sizes > settings.max_bucket], strict=True
         ):
             chunks.append(_star_and_chain(members[start : start + size]))
-    if not chunks:
-        return np.empty((0, 2), dtype=np.int64)
-    pairs = np.concatenate(chunks)
-    base = np.int64(keys.shape[0] + 1)
-    codes = np.sort(
-        np.minimum(pairs[:, 0], pairs[:, 1]) * base + np.maximum(pairs[:, 0], pairs[:, 1])
-    )
-    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return np.stack([codes // base, codes % base], axis=1)
+        if chunks:
+            pairs = np.concatenate(chunks)
+            pending.append(
+                np.minimum(pairs[:, 0], pairs[:, 1]) * base + np.maximum(pairs[:, 0], pairs[:, 1])
+            )
+            pending_size += pending[-1].size
+        if pending and (pending_size > max(unique.size, 1 << 18) or band == bands - 1):
+            fresh = _sorted_unique(np.sort(np.concatenate(pending)))
+            # Two sorted runs: a stable sort (timsort) merges them in linear time.
+            unique = _sorted_unique(np.sort(np.concatenate([unique, fresh]), kind="stable"))
+            pending, pending_size = [], 0
+    return np.stack([unique // base, unique % base], axis=1)
+
+
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (np.unique hashes int64 in numpy 2, many times
+    slower than sorting here)."""
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
+
+
+def _signed(signatures: np.ndarray) -> np.ndarray:
+    """True for each row that is not all ``0xFFFFFFFF`` (a text with a signature), computed in
+    slices so that no full-size temporary is made."""
+    signed = np.empty(signatures.shape[0], dtype=bool)
+    for start in range(0, signatures.shape[0], 65_536):
+        rows = signatures[start : start + 65_536]
+        signed[start : start + len(rows)] = ~(rows == _EMPTY).all(axis=1)
+    return signed
 
 
 def _star_and_chain(bucket: np.ndarray) -> np.ndarray:
@@ -339,10 +390,10 @@ def cluster_texts(
     first_copy: dict[str, int] = {}
     for i, tokens in enumerate(token_strings):
         groups.union(first_copy.setdefault(tokens, i), i)
-    signed = ~(signatures == _EMPTY).all(axis=1) if count else np.zeros(0, dtype=bool)
+    signed = _signed(signatures)
     if progress is not None:
         progress("grouping", 0, 1)
-    pairs = candidate_pairs(band_keys(signatures, settings), signed, settings)
+    pairs = signature_pairs(signatures, signed, settings)
     if progress is not None:
         progress("grouping", 1, 1)
 
@@ -380,6 +431,7 @@ def cluster_documents(
     settings = settings or ClusterSettings()
     texts = [matching_text(document) for document in documents]
     groups, stats = cluster_texts(texts, settings=settings, progress=progress)
+    del texts
     by_index = sorted(
         (sorted(group, key=lambda k: documents[k].index) for group in groups),
         key=lambda group: documents[group[0]].index,
@@ -388,6 +440,13 @@ def cluster_documents(
     return Clustering(clusters=clusters, settings=settings, stats=stats)
 
 
+_CLUSTER_FIELDS = {"id", "documents"}
+
+
 def _make_cluster(document_ids: list[str]) -> Cluster:
     digest = hashlib.blake2b("\n".join(document_ids).encode("utf-8"), digest_size=6)
-    return Cluster.model_construct(id="c" + digest.hexdigest(), documents=tuple(document_ids))
+    # One set of field names shared by every cluster (pydantic keeps one per instance, 216
+    # bytes, and never changes it on a frozen model): a million clusters save 200 MB.
+    return Cluster.model_construct(
+        _CLUSTER_FIELDS, id="c" + digest.hexdigest(), documents=tuple(document_ids)
+    )

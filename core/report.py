@@ -27,6 +27,11 @@ from parallax.core.safe import neutralize
 SCHEMA = "parallax.report/1"
 Progress = Callable[[str, int, int], None]
 
+#: Stories with more versions than this are not aligned: an N-way alignment's memory grows with
+#: the number of versions (3,637 versions of one story took 2 GB), and nobody reviews that many
+#: side by side. Such a story is reported as too large, with a message saying so.
+MAX_STORY_VERSIONS = 200
+
 
 class Story(Frozen):
     """One cluster analysed: its documents (ids, input order), alignment and discrepancies."""
@@ -35,6 +40,11 @@ class Story(Frozen):
     documents: tuple[str, ...]
     alignment: Alignment
     discrepancies: tuple[Discrepancy, ...]
+    too_large: bool = Field(
+        False,
+        description="More versions than the limit (MAX_STORY_VERSIONS): not aligned, so no "
+        "discrepancy is reported.",
+    )
 
     def severity_counts(self) -> dict[str, int]:
         """Number of reported discrepancies per severity (the unimportant tier is not counted)."""
@@ -73,14 +83,37 @@ def summarise(document: Document) -> DocumentSummary:
     )
 
 
+def too_large_message(story: Story) -> str:
+    """Why a story was not analysed, and what to do about it."""
+    return (
+        f"story {story.id} has {len(story.documents):,} versions, more than "
+        f"{MAX_STORY_VERSIONS}: not aligned (raise --threshold to split it, or read fewer "
+        "sources)"
+    )
+
+
 def analyse_story(
     cluster: Cluster,
     documents: Sequence[Document],
     *,
     aliases: AliasTable | None = None,
     settings: AlignSettings | None = None,
+    max_versions: int = MAX_STORY_VERSIONS,
 ) -> Story:
-    """Align the documents of ``cluster`` (given in input order) and find their discrepancies."""
+    """Align the documents of ``cluster`` (given in input order) and find their discrepancies.
+
+    A story of more than ``max_versions`` documents is not aligned: it comes back with
+    ``too_large`` set, no row and no discrepancy, in constant memory.
+    """
+    if len(documents) > max_versions:
+        ids = tuple(d.id for d in documents)
+        return Story(
+            id=cluster.id,
+            documents=ids,
+            alignment=Alignment(documents=ids, rows=()),
+            discrepancies=(),
+            too_large=True,
+        )
     alignment = align(documents, settings=settings) if len(documents) > 1 else _single(documents)
     discrepancies = (
         find_discrepancies(documents, alignment, cluster=cluster.id, aliases=aliases)
@@ -191,6 +224,11 @@ def render_markdown(
                 f"{_md(document.published_raw or 'no date')}: "
                 f"{_md(document.title or '(untitled)')} ({_code(str(document.origin))})"
             )
+        if story.too_large:
+            lines += [
+                "",
+                f"*Not aligned: {len(members):,} versions, more than {MAX_STORY_VERSIONS}.*",
+            ]
         for discrepancy in story.discrepancies:
             lines += [
                 "",

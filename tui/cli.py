@@ -35,12 +35,20 @@ from parallax.core.annotations import (
 from parallax.core.annotations.book import AnnotationBook, default_workspace
 from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
 from parallax.core.data import demo_corpus_path, schema_path
+from parallax.core.document import Document
 from parallax.core.entities import AliasTable
+from parallax.core.errors import Problem
 from parallax.core.export.files import write_atomically
 from parallax.core.export.importing import ImportFileError, read_export
 from parallax.core.export.render import render_export
-from parallax.core.ingest import FORMATS, Corpus, load
-from parallax.core.report import build_report, render_markdown, report_json, summarise
+from parallax.core.ingest import FORMATS, Corpus, iter_documents, load
+from parallax.core.report import (
+    build_report,
+    render_markdown,
+    report_json,
+    summarise,
+    too_large_message,
+)
 from parallax.core.safe import json_safe, neutralize
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
@@ -336,28 +344,44 @@ def _nothing_loaded(err: TextIO) -> int:
 
 
 def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``parallax parse``: the documents as a summary table or as JSON."""
-    corpus = _load(args, err)
-    if not corpus.documents:
+    """``parallax parse``: the documents as a summary table or as JSON, written as they are read
+    (a million documents never sit in memory at once)."""
+    loaded = 0
+    for item in iter_documents(
+        args.paths or [str(demo_corpus_path())],
+        include=args.include,
+        exclude=args.exclude,
+        format=args.input_format,
+    ):
+        if isinstance(item, Problem):
+            _say(err, str(item))
+            continue
+        loaded += 1
+        if args.json:
+            out.write(
+                '{"schema": "parallax.documents/1", "documents": [\n' if loaded == 1 else ",\n"
+            )
+            out.write(json_safe(json.dumps(item.model_dump(mode="json"), ensure_ascii=False)))
+        else:
+            out.write(_summary_line(item))
+    if not loaded:
         return _nothing_loaded(err)
     if args.json:
-        out.write('{"schema": "parallax.documents/1", "documents": [')
-        for i, document in enumerate(corpus.documents):
-            out.write(",\n" if i else "\n")
-            out.write(json_safe(json.dumps(document.model_dump(mode="json"), ensure_ascii=False)))
         out.write("\n]}\n")
-        return EXIT_OK
-    for document in corpus.documents:
-        published = _line(document.published_raw or "-")
-        source = _line(document.source or "-")
-        title = _line(document.title or "(untitled)")
-        out.write(
-            f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
-            f"{source}  |  {title}\n"
-            f"      {len(document.sections)} sections, {len(document.segments)} segments, "
-            f"{len(document.citations)} citation markers  ({_line(str(document.origin))})\n"
-        )
     return EXIT_OK
+
+
+def _summary_line(document: Document) -> str:
+    sections, segments, citations = document.counts()
+    published = _line(document.published_raw or "-")
+    source = _line(document.source or "-")
+    title = _line(document.title or "(untitled)")
+    return (
+        f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
+        f"{source}  |  {title}\n"
+        f"      {sections} sections, {segments} segments, "
+        f"{citations} citation markers  ({_line(str(document.origin))})\n"
+    )
 
 
 def _cluster(corpus: Corpus, args: argparse.Namespace, progress: StageProgress) -> Clustering:
@@ -414,6 +438,9 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = build_report(
             corpus.documents, clustering, aliases=aliases, progress=progress.on_stage
         )
+    for story in report.clusters:
+        if story.too_large:
+            _say(err, too_large_message(story))
     if args.format == "json":
         out.write(json_safe(json.dumps(report_json(report), ensure_ascii=False, indent=1)) + "\n")
     elif args.format == "markdown":

@@ -13,7 +13,7 @@ from rich.text import Text
 from parallax.core.align import metadata_text
 from parallax.core.discrepancy import Discrepancy, Reading
 from parallax.core.document import Document
-from parallax.core.report import Report, Story
+from parallax.core.report import MAX_STORY_VERSIONS, Report, Story
 from parallax.core.safe import neutralize
 from parallax.tui.styles import KIND_STYLES, SEVERITY_MARKS, SEVERITY_STYLES
 
@@ -79,6 +79,13 @@ def story_view(number: int, total: int, story: Story, documents: dict[str, Docum
         line.append_text(safe_text(document.title or "(untitled)"))
         parts.append(line)
     parts.append(Text(""))
+    if story.too_large:
+        parts.append(
+            Text(
+                f"Not aligned: {len(story.documents):,} versions, more than {MAX_STORY_VERSIONS}.",
+                style="bold",
+            )
+        )
     parts.extend(discrepancy_view(d, documents) for d in story.discrepancies)
     return Group(*parts)
 

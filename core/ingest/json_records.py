@@ -175,32 +175,46 @@ def _unusable(key: str, value: Any) -> str:
     return f'expected a string for "{key}"'
 
 
+#: Each field a record may give, and the keys it may be given under, in order of preference.
+_FIELD_KEYS = (
+    ("title", "headline"),
+    ("source", "publisher", "outlet"),
+    _PUBLISHED_KEYS,
+    ("url", "link"),
+    ("id",),
+)
+_OPTIONAL_KEYS = frozenset(key for keys in _FIELD_KEYS for key in keys)
+
+
 def _record(value: Any, line: int, path: str) -> RawDocument | Problem:
     if not isinstance(value, dict):
         return Problem(path, line, f"expected a JSON object, found {type(value).__name__}")
-    body_key = next((k for k in _BODY_KEYS if isinstance(value.get(k), str)), None)
-    if body_key is None:
+    for body_key in _BODY_KEYS:
+        body = value.get(body_key)
+        if isinstance(body, str):
+            break
+    else:
         return Problem(path, line, 'expected a "body", "text" or "content" string')
-    fields: dict[str, str | None] = {}
-    for name, keys in (
-        ("title", ("title", "headline")),
-        ("source", ("source", "publisher", "outlet")),
-        ("published", _PUBLISHED_KEYS),
-        ("url", ("url", "link")),
-        ("id", ("id",)),
-    ):
-        key = next((k for k in keys if value.get(k) is not None), None)
-        try:
-            fields[name] = _text(value[key]) if key else None
-        except TypeError:
-            return Problem(path, line, _unusable(key, value[key]))  # type: ignore[index]
+    fields: list[str | None] = [None] * len(_FIELD_KEYS)
+    if not _OPTIONAL_KEYS.isdisjoint(value):
+        for slot, keys in enumerate(_FIELD_KEYS):
+            for key in keys:
+                item = value.get(key)
+                if item is None:
+                    continue
+                try:
+                    fields[slot] = _text(item)
+                except TypeError:
+                    return Problem(path, line, _unusable(key, item))
+                break
+    title, source, published, url, external_id = fields
     return RawDocument(
-        title=" ".join((fields["title"] or "").split()),
-        body=(_text(value[body_key]) or "").strip(),
+        title=" ".join(title.split()) if title else "",
+        body=(_text(body) or "").strip(),
         line=line,
         format="json",
-        source=clean_field(fields["source"]),
-        published_raw=clean_field(fields["published"]),
-        url=clean_field(fields["url"]),
-        external_id=clean_field(fields["id"]),
+        source=clean_field(source),
+        published_raw=clean_field(published),
+        url=clean_field(url),
+        external_id=clean_field(external_id),
     )
