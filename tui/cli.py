@@ -373,15 +373,16 @@ def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _summary_line(document: Document) -> str:
     sections, segments, citations = document.counts()
-    published = _line(document.published_raw or "-")
-    source = _line(document.source or "-")
-    title = _line(document.title or "(untitled)")
-    return (
+    published = document.published_raw or "-"
+    head = _line(
         f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
-        f"{source}  |  {title}\n"
-        f"      {sections} sections, {segments} segments, "
-        f"{citations} citation markers  ({_line(str(document.origin))})\n"
+        f"{document.source or '-'}  |  {document.title or '(untitled)'}"
     )
+    counts = _line(
+        f"      {sections} sections, {segments} segments, "
+        f"{citations} citation markers  ({document.origin})"
+    )
+    return f"{head}\n{counts}\n"
 
 
 def _cluster(corpus: Corpus, args: argparse.Namespace, progress: StageProgress) -> Clustering:

@@ -236,20 +236,19 @@ def iter_documents(
                 source = decode_bytes(sys.stdin.buffer.read(), path=display)
             else:
                 source = open_source(file, path=display)
-            # Materialise the file's records first, so a fatal error met half-way through a
-            # file (a NUL byte at line 900) rejects the file as a whole instead of half of it.
-            records = list(parse_source(source, format=format))
+            # Records become documents as they come: a parser raises before its first record or
+            # not at all (NUL bytes are found when the file is opened, a JSON array is read
+            # whole first), so a file is never half loaded.
+            for record in parse_source(source, format=format):
+                if isinstance(record, Problem):
+                    yield record
+                    continue
+                if not record.body:
+                    yield Problem(display, record.line, "expected body text after the title")
+                count += 1
+                yield _build(record, count, display, source.encoding, seen_ids)
         except IngestError as error:
             yield error.problem
-            continue
-        for record in records:
-            if isinstance(record, Problem):
-                yield record
-                continue
-            if not record.body:
-                yield Problem(display, record.line, "expected body text after the title")
-            count += 1
-            yield _build(record, count, display, source.encoding, seen_ids)
 
 
 def load(

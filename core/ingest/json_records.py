@@ -119,8 +119,22 @@ def _has_json_line(text: str, start: int) -> bool:
 
 
 def _parse_array(text: str, start: int, path: str) -> Iterator[RawDocument | Problem]:
+    # The whole array is read before its first record is given: a malformed element at the end
+    # rejects the file as a whole, not half of it.
+    yield from list(_array_records(text, start, path))
+
+
+def _array_records(text: str, start: int, path: str) -> Iterator[RawDocument | Problem]:
     decoder = _DECODER
     position = start + 1
+    line, counted = 1, 0  # the line of ``position``, counted on (not from the start each time)
+
+    def line_at(at: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, at)
+        counted = at
+        return line
+
     while True:
         position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
         if text[position : position + 1] == "]":
@@ -130,20 +144,30 @@ def _parse_array(text: str, start: int, path: str) -> Iterator[RawDocument | Pro
         except json.JSONDecodeError as error:
             raise IngestError(path, error.lineno, _describe(error)) from None
         except RecursionError:
-            raise IngestError(
-                path, _line_at(text, position), "expected JSON nested less deeply"
-            ) from None
-        yield _record(value, _line_at(text, position), path)
+            raise IngestError(path, line_at(position), "expected JSON nested less deeply") from None
+        yield _record(value, line_at(position), path)
         position = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
         separator = text[position : position + 1]
         if separator == ",":
             position += 1
         elif separator != "]":
-            raise IngestError(path, _line_at(text, position), "expected ',' or ']' in the array")
+            raise IngestError(path, line_at(position), "expected ',' or ']' in the array")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of ``text`` (split at each line feed), one at a time: a million lines are
+    never all in memory at once."""
+    start, size = 0, len(text)
+    while start <= size:
+        end = text.find("\n", start)
+        if end < 0:
+            end = size
+        yield text[start:end]
+        start = end + 1
 
 
 def _parse_lines(text: str, path: str) -> Iterator[RawDocument | Problem]:
-    for lineno, line in enumerate(text.split("\n"), 1):
+    for lineno, line in enumerate(_lines(text), 1):
         if not line.strip():
             continue
         try:
