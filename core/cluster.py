@@ -40,7 +40,7 @@ with a fixed seed), and pairs are processed in sorted order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -318,6 +318,8 @@ def _bucket_pairs(
 def _sorted_unique(codes: np.ndarray) -> np.ndarray:
     """The distinct values of a sorted array (np.unique hashes int64 in numpy 2, many times
     slower than sorting here)."""
+    if codes.size == 0:
+        return codes
     return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
 
 
@@ -429,15 +431,32 @@ def cluster_documents(
 ) -> Clustering:
     """Group ``documents`` (in input order) into clusters of near-duplicates."""
     settings = settings or ClusterSettings()
-    texts = [matching_text(document) for document in documents]
-    groups, stats = cluster_texts(texts, settings=settings, progress=progress)
-    del texts
+    groups, stats = cluster_texts(_MatchingTexts(documents), settings=settings, progress=progress)
     by_index = sorted(
         (sorted(group, key=lambda k: documents[k].index) for group in groups),
         key=lambda group: documents[group[0]].index,
     )
     clusters = tuple(_make_cluster([documents[i].id for i in group]) for group in by_index)
     return Clustering(clusters=clusters, settings=settings, stats=stats)
+
+
+class _MatchingTexts(Sequence[str]):
+    """The matching text of each document, made when it is read: a million documents' texts
+    are never all held a second time."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._documents = documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [matching_text(d) for d in self._documents[index]]
+        return matching_text(self._documents[index])
+
+    def __iter__(self) -> Iterator[str]:
+        return (matching_text(document) for document in self._documents)
 
 
 _CLUSTER_FIELDS = {"id", "documents"}
