@@ -347,6 +347,7 @@ def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax parse``: the documents as a summary table or as JSON, written as they are read
     (a million documents never sit in memory at once)."""
     loaded = 0
+    pending: list[str] = []  # written a few hundred at a time
     for item in iter_documents(
         args.paths or [str(demo_corpus_path())],
         include=args.include,
@@ -358,16 +359,20 @@ def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             continue
         loaded += 1
         if args.json:
-            out.write(
+            pending.append(
                 '{"schema": "parallax.documents/1", "documents": [\n' if loaded == 1 else ",\n"
             )
-            out.write(json_safe(json.dumps(item.model_dump(mode="json"), ensure_ascii=False)))
+            pending.append(json_safe(json.dumps(item.model_dump(mode="json"), ensure_ascii=False)))
         else:
-            out.write(_summary_line(item))
+            pending.append(_summary_line(item))
+        if len(pending) >= 512:
+            out.write("".join(pending))
+            pending.clear()
     if not loaded:
         return _nothing_loaded(err)
     if args.json:
-        out.write("\n]}\n")
+        pending.append("\n]}\n")
+    out.write("".join(pending))
     return EXIT_OK
 
 
