@@ -274,13 +274,15 @@ def run_cli_to(stdout, *args: str):
     )
 
 
-def test_closed_pipe_is_one_line_and_exit_2(demo_path):
+def test_closed_pipe_is_one_line_and_exit_2(tmp_path):
     import subprocess
 
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text("".join(f'{{"body": "document {i}"}}\n' for i in range(5000)))
     environment = {k: v for k, v in os.environ.items() if k != "PARALLAX_DEBUG"}
     process = subprocess.Popen(
-        # Four copies of the demo: more than a pipe holds, so the writer must meet the close.
-        [sys.executable, "-m", "parallax.tui", "parse", "--json", *[str(demo_path)] * 4],
+        # Ten writes of 512 documents: the reader is gone before most of them.
+        [sys.executable, "-m", "parallax.tui", "parse", str(feed)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env=environment,
