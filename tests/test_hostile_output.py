@@ -240,6 +240,19 @@ def test_output_write_failure_is_one_line_and_exit_2(
     assert words in lines[0]
 
 
+def test_unwritable_stderr_loses_warnings_not_the_work(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json")
+    good = tmp_path / "good.txt"
+    good.write_text("Good\n\nA body.\n")
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stdout", out)
+    monkeypatch.setattr(sys, "stderr", _Failing(errno.ENOSPC))
+    assert cli.main(["parse", str(bad), str(good)]) == 0
+    assert "Good" in out.getvalue()
+    assert cli.main(["parse", str(bad)]) == 2
+
+
 def test_export_to_dev_full_is_one_line_and_exit_2(demo_path, tmp_path):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full here")

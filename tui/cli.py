@@ -13,6 +13,7 @@ Exit codes (also in the README):
 from __future__ import annotations
 
 import argparse
+import contextlib
 import errno
 import json
 import os
@@ -118,6 +119,27 @@ class _GuardedOutput:
             self._stream.flush()
         except OSError as error:
             raise OutputError(error) from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+class _Diagnostics:
+    """Standard error for warnings and problems: when it cannot be written (``2>/dev/full``),
+    they are lost, but the command still does its work and exits with its own code."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError:
+            return 0
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            self._stream.flush()
 
     def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)
@@ -653,7 +675,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments and arguments[0] in COMMANDS:
             args = build_parser().parse_args(arguments)
             out = _GuardedOutput(sys.stdout)
-            code = COMMANDS[args.command](args, out, sys.stderr)  # type: ignore[arg-type]
+            err = _Diagnostics(sys.stderr)
+            code = COMMANDS[args.command](args, out, err)  # type: ignore[arg-type]
             out.flush()
             return code
         if any(a in ("-h", "--help") for a in arguments):
