@@ -438,7 +438,7 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "documents": [summarise(d).model_dump(mode="json") for d in corpus.documents],
             "clusters": [c.model_dump(mode="json") for c in clustering.clusters],
         }
-        out.write(json_safe(json.dumps(payload, ensure_ascii=False, indent=1)) + "\n")
+        _write_json(out, payload)
         return EXIT_OK
     by_id = corpus.by_id()
     stories = [c for c in clustering.clusters if len(c.documents) > 1]
@@ -470,7 +470,7 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if story.too_large:
             _say(err, too_large_message(story))
     if args.format == "json":
-        out.write(json_safe(json.dumps(report_json(report), ensure_ascii=False, indent=1)) + "\n")
+        _write_json(out, report_json(report))
     elif args.format == "markdown":
         out.write(render_markdown(report, corpus.documents))
     else:
@@ -517,6 +517,21 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             text = text.removeprefix("\ufeff")  # the byte-order mark is for spreadsheets
         out.write(text)
     return EXIT_OK
+
+
+def _write_json(out: TextIO, value: object) -> None:
+    """``value`` as indented JSON and a newline, written in pieces as it is encoded (a large
+    report is never held as one string), with :func:`json_safe` escapes."""
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            out.write(json_safe("".join(pieces)))
+            pieces, size = [], 0
+    pieces.append("\n")
+    out.write(json_safe("".join(pieces)))
 
 
 def _isatty(stream: TextIO) -> bool:
