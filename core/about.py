@@ -19,7 +19,7 @@ when): capitalised words that are not function words, and numbers.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -40,16 +40,54 @@ def about_terms(text: str) -> frozenset[str]:
     return frozenset(_TERM.findall(text, 0, OPENING)) - _IGNORED
 
 
-def subject_keys(texts: Sequence[str]) -> list[np.ndarray]:
-    """:func:`about_terms` of each text as sorted unique 64-bit hashes (compact, for shipping
-    to workers); hashed in one vectorised pass, like the clustering tokens."""
-    blobs = [" ".join(sorted(about_terms(text))).encode("utf-8", "surrogatepass") for text in texts]
-    hashes, counts = hash_blobs(blobs)
-    out, offset = [], 0
-    for count in counts.tolist():
-        out.append(np.unique(hashes[offset : offset + count]))
-        offset += count
-    return out
+class Subjects(Sequence[np.ndarray]):
+    """The subject keys of many texts in two flat arrays (a million small arrays would cost
+    a quarter of a gigabyte more): ``subjects[i]`` is text ``i``'s sorted unique keys."""
+
+    def __init__(self, values: np.ndarray, offsets: np.ndarray) -> None:
+        self.values = values
+        self.offsets = offsets
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self.values[self.offsets[index] : self.offsets[index + 1]]
+
+    def __add__(self, other: Subjects) -> Subjects:
+        offsets = np.concatenate([self.offsets, other.offsets[1:] + self.offsets[-1]])
+        return Subjects(np.concatenate([self.values, other.values]), offsets)
+
+
+def subject_keys(texts: Iterable[str]) -> Subjects:
+    """:func:`about_terms` of each text as sorted unique 64-bit hashes, hashed in vectorised
+    batches like the clustering tokens."""
+    values: list[np.ndarray] = []
+    sizes: list[int] = []
+    batch: list[bytes] = []
+
+    def flush() -> None:
+        hashes, counts = hash_blobs(batch)
+        offset = 0
+        for count in counts.tolist():
+            keys = np.unique(hashes[offset : offset + count])
+            values.append(keys)
+            sizes.append(keys.size)
+            offset += count
+        batch.clear()
+
+    for text in texts:
+        batch.append(" ".join(sorted(about_terms(text))).encode("utf-8", "surrogatepass"))
+        if len(batch) >= 4096:
+            flush()
+    if batch:
+        flush()
+    offsets = np.zeros(len(sizes) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=offsets[1:])
+    flat = np.concatenate(values) if values else np.empty(0, dtype=np.uint64)
+    return Subjects(flat, offsets)
 
 
 def shared_share(a: np.ndarray, b: np.ndarray) -> float | None:

@@ -48,7 +48,7 @@ with a fixed seed), and pairs are processed in sorted order.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -177,9 +177,11 @@ def sign(
     """
     count = len(texts)
     token_strings: list[str] = []
-    rows = [np.empty((0, settings.bins), dtype=np.uint32)]
+    # One matrix filled batch by batch: concatenating per-batch blocks would hold it twice.
+    signatures = np.empty((count, settings.bins), dtype=np.uint32)
     batch: list[bytes] = []
     batch_bytes = 0
+    filled = 0
     for done, text in enumerate(texts, 1):
         blob = _blob(text, settings)
         batch.append(blob)
@@ -190,11 +192,12 @@ def sign(
             token_strings.extend(
                 token_string(hashes[offsets[i] : offsets[i + 1]]) for i in range(len(batch))
             )
-            rows.append(_sign_hashes(hashes, counts, settings))
+            signatures[filled : filled + len(batch)] = _sign_hashes(hashes, counts, settings)
+            filled += len(batch)
             batch, batch_bytes = [], 0
             if progress is not None:
                 progress("signing", done, count)
-    return token_strings, np.concatenate(rows)
+    return token_strings, signatures
 
 
 def _sign_hashes(tokens: np.ndarray, lengths: np.ndarray, settings: ClusterSettings) -> np.ndarray:
@@ -257,21 +260,21 @@ def _densify(signatures: np.ndarray) -> np.ndarray:
 
 def band_keys(signatures: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """One uint64 key per document and band: equal keys mean equal band values."""
-    count, bins = signatures.shape
-    rows = settings.band_rows
-    bands = bins // rows
-    values = signatures[:, : bands * rows].reshape(count, bands, rows).astype(np.uint64)
-    keys = values[:, :, 0]
-    for i in range(1, rows):
-        keys = mix64(keys * _GOLDEN + values[:, :, i])
+    bands = signatures.shape[1] // settings.band_rows
+    keys = np.empty((signatures.shape[0], bands), dtype=np.uint64)
+    for band in range(bands):
+        keys[:, band] = band_key(signatures, band, settings)
     return keys
 
 
 def signed_mask(signatures: np.ndarray) -> np.ndarray:
-    """True for each document that has a signature (at least one token)."""
-    if not len(signatures):
-        return np.zeros(0, dtype=bool)
-    return ~(signatures == _EMPTY).all(axis=1)
+    """True for each document that has a signature (a row not all ``0xFFFFFFFF``), computed in
+    slices so that no full-size temporary is made."""
+    signed = np.empty(signatures.shape[0], dtype=bool)
+    for start in range(0, signatures.shape[0], 65_536):
+        rows = signatures[start : start + 65_536]
+        signed[start : start + len(rows)] = ~(rows == _EMPTY).all(axis=1)
+    return signed
 
 
 def copy_keys(token_strings: Sequence[str]) -> np.ndarray:
@@ -333,16 +336,65 @@ def unique_pairs(pairs: np.ndarray) -> np.ndarray:
     return np.stack([codes // base, codes % base], axis=1)
 
 
+def band_key(signatures: np.ndarray, band: int, settings: ClusterSettings) -> np.ndarray:
+    """The uint64 key of every document in one band (column ``band`` of :func:`band_keys`)."""
+    rows = settings.band_rows
+    values = signatures[:, band * rows : (band + 1) * rows].astype(np.uint64)
+    key = values[:, 0]
+    for i in range(1, rows):
+        key = mix64(key * _GOLDEN + values[:, i])
+    return key
+
+
 def candidate_pairs(keys: np.ndarray, signed: np.ndarray, settings: ClusterSettings) -> np.ndarray:
     """Pairs ``(i, j)``, ``i < j``, of documents sharing a bucket in some band; sorted, unique.
 
-    ``signed`` flags the documents that have a signature; the others are never candidates.
+    ``keys`` holds one column per band (:func:`band_keys`); ``signed`` flags the documents that
+    have a signature; the others are never candidates.
     """
+    return _bucket_pairs(lambda band: keys[:, band], keys.shape[1], signed, settings)
+
+
+def signature_pairs(
+    signatures: np.ndarray, signed: np.ndarray, settings: ClusterSettings
+) -> np.ndarray:
+    """:func:`candidate_pairs` of ``band_keys(signatures)``, computing one band's keys at a time
+    (a million documents' keys for all bands would take 512 MB)."""
+    bands = signatures.shape[1] // settings.band_rows
+    return _bucket_pairs(lambda band: band_key(signatures, band, settings), bands, signed, settings)
+
+
+def _bucket_pairs(
+    key_of: Callable[[int], np.ndarray], bands: int, signed: np.ndarray, settings: ClusterSettings
+) -> np.ndarray:
     documents = np.flatnonzero(signed)
-    chunks = [
-        bucket_pairs(keys[documents, band], documents, settings) for band in range(keys.shape[1])
-    ]
-    return unique_pairs(np.concatenate(chunks)) if chunks else np.empty((0, 2), dtype=np.int64)
+    base = np.int64(signed.shape[0] + 1)
+    # Pairs are kept as sorted unique codes ``i * base + j``; the same pair met in many bands is
+    # merged as the bands go, so memory follows the distinct pairs, not pairs times bands.
+    unique = np.empty(0, dtype=np.int64)
+    pending: list[np.ndarray] = []
+    pending_size = 0
+    for band in range(bands):
+        pairs = bucket_pairs(key_of(band)[documents], documents, settings)
+        if len(pairs):
+            pending.append(
+                np.minimum(pairs[:, 0], pairs[:, 1]) * base + np.maximum(pairs[:, 0], pairs[:, 1])
+            )
+            pending_size += pending[-1].size
+        if pending and (pending_size > max(unique.size, 1 << 18) or band == bands - 1):
+            fresh = _sorted_unique(np.sort(np.concatenate(pending)))
+            # Two sorted runs: a stable sort (timsort) merges them in linear time.
+            unique = _sorted_unique(np.sort(np.concatenate([unique, fresh]), kind="stable"))
+            pending, pending_size = [], 0
+    return np.stack([unique // base, unique % base], axis=1)
+
+
+def _sorted_unique(codes: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array (np.unique hashes int64 in numpy 2, many times
+    slower than sorting here)."""
+    if codes.size == 0:
+        return codes
+    return codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
 
 
 def _star_and_chain(bucket: np.ndarray) -> np.ndarray:
@@ -476,7 +528,7 @@ def cluster_signed(
     join_copies(copy_pairs(copy_keys(token_strings), positions), token_strings, groups)
     if progress is not None:
         progress("grouping", 0, 1)
-    pairs = candidate_pairs(band_keys(signatures, settings), signed_mask(signatures), settings)
+    pairs = signature_pairs(signatures, signed_mask(signatures), settings)
     if progress is not None:
         progress("grouping", 1, 1)
     joined, verified = verify_pairs(
@@ -517,8 +569,7 @@ def cluster_documents(
 ) -> Clustering:
     """Group ``documents`` (in input order) into clusters of near-duplicates."""
     settings = settings or ClusterSettings()
-    texts = [matching_text(document) for document in documents]
-    groups, stats = cluster_texts(texts, settings=settings, progress=progress)
+    groups, stats = cluster_texts(_MatchingTexts(documents), settings=settings, progress=progress)
     return make_clustering(
         groups,
         [d.index for d in documents],
@@ -546,7 +597,33 @@ def make_clustering(
     return Clustering(clusters=clusters, settings=settings, stats=stats)
 
 
+class _MatchingTexts(Sequence[str]):
+    """The matching text of each document, made when it is read: a million documents' texts
+    are never all held a second time."""
+
+    def __init__(self, documents: Sequence[Document]) -> None:
+        self._documents = documents
+
+    def __len__(self) -> int:
+        return len(self._documents)
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        if isinstance(index, slice):
+            return [matching_text(d) for d in self._documents[index]]
+        return matching_text(self._documents[index])
+
+    def __iter__(self) -> Iterator[str]:
+        return (matching_text(document) for document in self._documents)
+
+
+_CLUSTER_FIELDS = {"id", "documents"}
+
+
 def make_cluster(document_ids: Sequence[str]) -> Cluster:
     """The cluster of these documents (in index order), named by a hash of their ids."""
     digest = hashlib.blake2b("\n".join(document_ids).encode("utf-8"), digest_size=6)
-    return Cluster.model_construct(id="c" + digest.hexdigest(), documents=tuple(document_ids))
+    # One set of field names shared by every cluster (pydantic keeps one per instance, 216
+    # bytes, and never changes it on a frozen model): a million clusters save 200 MB.
+    return Cluster.model_construct(
+        _CLUSTER_FIELDS, id="c" + digest.hexdigest(), documents=tuple(document_ids)
+    )

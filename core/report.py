@@ -8,6 +8,7 @@ does it for every cluster of a corpus (in parallel processes for large corpora) 
 from __future__ import annotations
 
 import os
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -21,9 +22,15 @@ from parallax.core.cluster import Cluster, Clustering
 from parallax.core.discrepancy import SEVERITIES, Discrepancy, find_discrepancies
 from parallax.core.document import Document, Frozen
 from parallax.core.entities import AliasTable
+from parallax.core.safe import neutralize
 
 SCHEMA = "parallax.report/1"
 Progress = Callable[[str, int, int], None]
+
+#: Stories with more versions than this are not aligned: an N-way alignment's memory grows with
+#: the number of versions (3,637 versions of one story took 2 GB), and nobody reviews that many
+#: side by side. Such a story is reported as too large, with a message saying so.
+MAX_STORY_VERSIONS = 200
 
 
 class Story(Frozen):
@@ -33,6 +40,11 @@ class Story(Frozen):
     documents: tuple[str, ...]
     alignment: Alignment
     discrepancies: tuple[Discrepancy, ...]
+    too_large: bool = Field(
+        False,
+        description="More versions than the limit (MAX_STORY_VERSIONS): not aligned, so no "
+        "discrepancy is reported.",
+    )
 
     def severity_counts(self) -> dict[str, int]:
         """Number of reported discrepancies per severity (the unimportant tier is not counted)."""
@@ -71,14 +83,37 @@ def summarise(document: Document) -> DocumentSummary:
     )
 
 
+def too_large_message(story: Story) -> str:
+    """Why a story was not analysed, and what to do about it."""
+    return (
+        f"story {story.id} has {len(story.documents):,} versions, more than "
+        f"{MAX_STORY_VERSIONS}: not aligned (raise --threshold to split it, or read fewer "
+        "sources)"
+    )
+
+
 def analyse_story(
     cluster: Cluster,
     documents: Sequence[Document],
     *,
     aliases: AliasTable | None = None,
     settings: AlignSettings | None = None,
+    max_versions: int = MAX_STORY_VERSIONS,
 ) -> Story:
-    """Align the documents of ``cluster`` (given in input order) and find their discrepancies."""
+    """Align the documents of ``cluster`` (given in input order) and find their discrepancies.
+
+    A story of more than ``max_versions`` documents is not aligned: it comes back with
+    ``too_large`` set, no row and no discrepancy, in constant memory.
+    """
+    if len(documents) > max_versions:
+        ids = tuple(d.id for d in documents)
+        return Story(
+            id=cluster.id,
+            documents=ids,
+            alignment=Alignment(documents=ids, rows=()),
+            discrepancies=(),
+            too_large=True,
+        )
     alignment = align(documents, settings=settings) if len(documents) > 1 else _single(documents)
     discrepancies = (
         find_discrepancies(documents, alignment, cluster=cluster.id, aliases=aliases)
@@ -191,9 +226,14 @@ def render_markdown(
         for document in members:
             lines.append(
                 f"- **#{document.index}** {_md(document.source or '-')}, "
-                f"{_published(document)}: {_md(document.title or '(untitled)')} "
-                f"(`{document.origin}`)"
+                f"{_published(document)}: "
+                f"{_md(document.title or '(untitled)')} ({_code(str(document.origin))})"
             )
+        if story.too_large:
+            lines += [
+                "",
+                f"*Not aligned: {len(members):,} versions, more than {MAX_STORY_VERSIONS}.*",
+            ]
         for discrepancy in story.discrepancies:
             shown = discrepancy.tier == "reported" or unimportant
             if not shown and discrepancy.id not in on_discrepancy:
@@ -230,7 +270,7 @@ def render_markdown(
             lines += ["Their text was not found in the current sources; they are kept.", ""]
         for annotation in group:
             document = by_id.get(annotation.target.document)
-            where = f"#{document.index}" if document else f"`{annotation.target.document}`"
+            where = f"#{document.index}" if document else _code(annotation.target.document)
             lines.append(f"- {where}: “{_md(annotation.target.exact)}”")
             if annotation.target.summary:
                 lines.append(f"  {_md(annotation.target.summary)}")
@@ -248,16 +288,37 @@ def _published(document: Document) -> str:
 def _md_annotation(annotation: Annotation) -> str:
     parts = [f"**{annotation.status}**"]
     if annotation.tags:
-        parts.append("tags: " + ", ".join(f"`{_md(t)}`" for t in annotation.tags))
+        parts.append("tags: " + ", ".join(_code(t) for t in annotation.tags))
     if annotation.note:
         parts.append("note: " + _md(annotation.note))
     parts.append(f"({_md(annotation.reviewer)}, {annotation.modified:%Y-%m-%d %H:%M} UTC)")
     return "> " + " · ".join(parts)
 
 
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|&~])")
+_MD_LINE_START = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)]))")
+_BACKTICKS = re.compile(r"`+")
+
+
 def _md(text: str) -> str:
-    """Text made inert in Markdown: no markup, no HTML, on one line."""
-    text = " ".join(text.split())
-    for char in "\\`*_[]<>|":
-        text = text.replace(char, "\\" + char)
+    """Untrusted text made inert in Markdown: on one line, control and invisible characters
+    neutralised, no markup, no HTML, no link, and nothing read as a heading, quote or list
+    when it starts a line."""
+    text = neutralize(" ".join(text.split()), keep_newlines=False)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    start = _MD_LINE_START.match(text)
+    if start is not None:  # "# x", "- x", "1. x": escape what would open a block
+        at = start.end() if start.group()[0].isdigit() else 0
+        text = text[:at] + "\\" + text[at:]
     return text
+
+
+def _code(text: str) -> str:
+    """Untrusted text as an inline code span: shown literally, and a backtick inside cannot end
+    the span early (the fence is longer than any run of backticks in the text)."""
+    text = neutralize(" ".join(text.split()), keep_newlines=False)
+    longest = max((len(run) for run in _BACKTICKS.findall(text)), default=0)
+    fence = "`" * (longest + 1)
+    if text.startswith("`") or text.endswith("`"):
+        text = f" {text} "
+    return f"{fence}{text}{fence}"

@@ -7,6 +7,9 @@ such as ``\\x1b]52;...`` then shows as text, two readings that differ only by an
 character look different, and offsets computed on the original text still apply to the safe
 text. Every boundary where document text, a file name, an import or a tag meets a terminal or
 a Markdown/CSV output goes through :func:`neutralize`.
+
+JSON output must stay exact, so :func:`json_safe` writes the same characters as ``\\u``
+escapes instead: the text reads back identical, and nothing invisible reaches a terminal.
 """
 
 from __future__ import annotations
@@ -49,3 +52,25 @@ def neutralize(text: str, *, keep_newlines: bool = True) -> str:
 def has_unsafe(text: str) -> bool:
     """True when ``text`` holds a character :func:`neutralize` would replace (newlines aside)."""
     return _UNSAFE.search(text) is not None
+
+
+# What ``json.dumps(..., ensure_ascii=False)`` leaves raw: it escapes C0 controls itself, but not
+# DEL, C1 controls, invisible or bidirectional characters, nor lone surrogates (which cannot even
+# be encoded as UTF-8).
+_JSON_UNSAFE = re.compile(
+    "["
+    + "".join(re.escape(chr(code)) for code in sorted(_TABLE) if code >= 0x7F)
+    + "\ud800-\udfff]"
+)
+
+
+def json_safe(text: str) -> str:
+    """Return JSON text (as written by :func:`json.dumps`) with every character that
+    :func:`neutralize` would replace, and every lone surrogate, written as a ``\\uXXXX`` escape.
+
+    Such characters only occur inside JSON strings, so the result is valid JSON that decodes to
+    exactly the same values.
+    """
+    if not _JSON_UNSAFE.search(text):
+        return text
+    return _JSON_UNSAFE.sub(lambda match: f"\\u{ord(match.group()):04x}", text)

@@ -186,6 +186,24 @@ def detect_layout(body: str, declared: str) -> Layout:
     return "summary" if match else "prose"
 
 
+#: Every character some rule of the markdown and prose layouts needs: a line break; a heading,
+#: fence, rule, list, quote or table marker; a sentence end; a citation. A body without any is
+#: one section holding one segment.
+_STRUCTURE = re.compile(r"[\n#`~*_+•·>|.)!?…。！？\[-]")
+
+
+def is_one_segment(body: str, layout: Layout) -> bool:
+    """True when :func:`segment_body` would find one untitled section holding one segment (and
+    :func:`find_citations` nothing), told without running them: a million one-line documents
+    are counted quickly. A property test pairs it with the full rules."""
+    return (
+        layout != "summary"
+        and bool(body)
+        and not body.isspace()
+        and _STRUCTURE.search(body) is None
+    )
+
+
 def segment_body(body: str, layout: Layout) -> tuple[list[SectionSpan], list[SegmentSpan]]:
     """Split ``body`` into sections and segments according to ``layout``."""
     if layout == "summary":

@@ -4,7 +4,8 @@ Exit codes (also in the README):
 
 * 0: success, possibly with warnings about some inputs on stderr;
 * 1: an internal error (a bug): one line on stderr, the traceback with ``PARALLAX_DEBUG=1``;
-* 2: bad usage, no document could be loaded, or an import file is not valid;
+* 2: bad usage, no document could be loaded, an import file is not valid, or the output
+  cannot be written (a full disk, a closed pipe);
 * 3: the annotation workspace cannot be used (damaged, locked, newer, not a workspace);
 * 4: the corpus index cannot be used or written (missing, damaged, newer, not an index);
 * 130: interrupted (Ctrl-C).
@@ -13,6 +14,8 @@ Exit codes (also in the README):
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
 import json
 import os
 import sys
@@ -27,17 +30,25 @@ from parallax.core.annotations import Annotation, Workspace, WorkspaceError
 from parallax.core.annotations.book import AnnotationBook, default_workspace
 from parallax.core.cluster import Clustering, ClusterSettings, cluster_documents
 from parallax.core.data import demo_corpus_path, schema_path
+from parallax.core.document import Document
 from parallax.core.entities import AliasTable
+from parallax.core.errors import Problem
 from parallax.core.export.files import write_atomically
 from parallax.core.export.importing import ImportFileError, read_export
 from parallax.core.export.render import export_annotations, render_export
-from parallax.core.ingest import FORMATS, Corpus, load
-from parallax.core.report import build_report, render_markdown, report_json, summarise
-from parallax.core.safe import neutralize
+from parallax.core.ingest import FORMATS, Corpus, iter_documents, load
+from parallax.core.report import (
+    build_report,
+    render_markdown,
+    report_json,
+    summarise,
+    too_large_message,
+)
+from parallax.core.safe import json_safe, neutralize
 from parallax.tui import index_cli
 from parallax.tui.progress import StageProgress, stage_progress
 from parallax.tui.report_view import report_views
-from parallax.tui.settings import Settings
+from parallax.tui.settings import ConfigError, Settings
 from parallax.tui.text import plural
 
 EXIT_OK = 0
@@ -55,9 +66,9 @@ examples:
   parallax parse export.txt --json       print the parsed documents as JSON
   parallax parse - < feed.jsonl          read JSON Lines from standard input
 
-exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage, nothing loaded or an
-invalid import file, 3 unusable workspace, 4 unusable index, 130 interrupted. PARALLAX_DEBUG=1
-shows tracebacks.
+exit codes: 0 success (warnings on stderr), 1 internal error, 2 bad usage, nothing loaded, an
+invalid import file or output that cannot be written, 3 unusable workspace, 4 unusable index,
+130 interrupted. PARALLAX_DEBUG=1 shows tracebacks.
 """
 
 
@@ -71,6 +82,81 @@ class WorkspaceProblem(Exception):
 
 class NothingLoaded(Exception):
     """No document could be read from the given paths (exit code 2)."""
+
+
+class OutputError(Exception):
+    """Standard output cannot be written: a full disk, a closed pipe (exit code 2)."""
+
+    def __init__(self, error: OSError) -> None:
+        self.error = error
+        super().__init__(str(error))
+
+    def __str__(self) -> str:
+        reason = self.error.strerror or str(self.error)
+        if self.error.errno == errno.EPIPE:
+            return f"the reader closed the pipe ({reason})"
+        return reason
+
+
+class _GuardedOutput:
+    """Standard output whose write failures raise :class:`OutputError` (everything else is the
+    stream's own, so Rich still sees a terminal when there is one)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as error:
+            raise OutputError(error) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as error:
+            raise OutputError(error) from None
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+class _Diagnostics:
+    """Standard error for warnings and problems: when it cannot be written (``2>/dev/full``),
+    they are lost, but the command still does its work and exits with its own code."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError:
+            return 0
+
+    def flush(self) -> None:
+        with contextlib.suppress(OSError):
+            self._stream.flush()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._stream, name)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose messages never carry a raw control character (an argument
+    may hold anything)."""
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+        super()._print_message(neutralize(message) if message else message, file)
+
+
+def _say(err: TextIO, message: str) -> None:
+    """One line on stderr, ``parallax: message``, with any control character neutralised."""
+    err.write(f"parallax: {neutralize(message, keep_newlines=False)}\n")
+
+
+def _line(text: str) -> str:
+    return neutralize(text, keep_newlines=False)
 
 
 def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) -> None:
@@ -106,7 +192,7 @@ def _add_input_options(parser: argparse.ArgumentParser, *, format_flag: bool) ->
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="parallax",
         description="Review near-duplicate sources: ingest, cluster, align, classify, annotate.",
         epilog=EXAMPLES,
@@ -253,7 +339,7 @@ def _load(args: argparse.Namespace, err: TextIO, progress: StageProgress | None 
         on_file=progress.on_file if progress is not None else None,
     )
     for problem in corpus.problems:
-        err.write(f"parallax: {neutralize(str(problem), keep_newlines=False)}\n")
+        _say(err, str(problem))
     return corpus
 
 
@@ -282,33 +368,55 @@ def _add_cluster_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _nothing_loaded(err: TextIO) -> int:
-    err.write("parallax: no document loaded\n")
+    _say(err, "no document loaded")
     return EXIT_BAD_INPUT
 
 
 def run_parse(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    """``parallax parse``: the documents as a summary table or as JSON."""
-    corpus = _load(args, err)
-    if not corpus.documents:
+    """``parallax parse``: the documents as a summary table or as JSON, written as they are read
+    (a million documents never sit in memory at once)."""
+    loaded = 0
+    pending: list[str] = []  # written a few hundred at a time
+    for item in iter_documents(
+        args.paths or [str(demo_corpus_path())],
+        include=args.include,
+        exclude=args.exclude,
+        format=args.input_format,
+    ):
+        if isinstance(item, Problem):
+            _say(err, str(item))
+            continue
+        loaded += 1
+        if args.json:
+            pending.append(
+                '{"schema": "parallax.documents/1", "documents": [\n' if loaded == 1 else ",\n"
+            )
+            pending.append(json_safe(json.dumps(item.model_dump(mode="json"), ensure_ascii=False)))
+        else:
+            pending.append(_summary_line(item))
+        if len(pending) >= 512:
+            out.write("".join(pending))
+            pending.clear()
+    if not loaded:
         return _nothing_loaded(err)
     if args.json:
-        out.write('{"schema": "parallax.documents/1", "documents": [')
-        for i, document in enumerate(corpus.documents):
-            out.write(",\n" if i else "\n")
-            out.write(json.dumps(document.model_dump(mode="json"), ensure_ascii=False))
-        out.write("\n]}\n")
-        return EXIT_OK
-    for document in corpus.documents:
-        published = document.published_raw or "-"
-        source = neutralize(document.source or "-", keep_newlines=False)
-        title = neutralize(document.title or "(untitled)", keep_newlines=False)
-        out.write(
-            f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
-            f"{source}  |  {title}\n"
-            f"      {len(document.sections)} sections, {len(document.segments)} segments, "
-            f"{len(document.citations)} citation markers  ({document.origin})\n"
-        )
+        pending.append("\n]}\n")
+    out.write("".join(pending))
     return EXIT_OK
+
+
+def _summary_line(document: Document) -> str:
+    sections, segments, citations = document.counts()
+    published = document.published_raw or "-"
+    head = _line(
+        f"{document.index:>4}  {document.id}  {document.format:<8} {published:<16}  "
+        f"{document.source or '-'}  |  {document.title or '(untitled)'}"
+    )
+    counts = _line(
+        f"      {sections} sections, {segments} segments, "
+        f"{citations} citation markers  ({document.origin})"
+    )
+    return f"{head}\n{counts}\n"
 
 
 def _cluster(corpus: Corpus, args: argparse.Namespace, progress: StageProgress) -> Clustering:
@@ -337,8 +445,7 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             "documents": [summarise(d).model_dump(mode="json") for d in corpus.documents],
             "clusters": [c.model_dump(mode="json") for c in clustering.clusters],
         }
-        json.dump(payload, out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        _write_json(out, payload)
         return EXIT_OK
     by_id = corpus.by_id()
     stories = [c for c in clustering.clusters if len(c.documents) > 1]
@@ -352,9 +459,9 @@ def run_cluster(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write(f"\n{cluster.id}  {plural(len(cluster.documents), 'version')}\n")
         for document_id in cluster.documents:
             document = by_id[document_id]
-            source = neutralize(document.source or "-", keep_newlines=False)
-            title = neutralize(document.title or "(untitled)", keep_newlines=False)
-            published = document.published_raw or "-"
+            source = _line(document.source or "-")
+            title = _line(document.title or "(untitled)")
+            published = _line(document.published_raw or "-")
             out.write(f"  #{document.index:<4} {published:<16}  {source}  |  {title}\n")
     return EXIT_OK
 
@@ -367,9 +474,11 @@ def run_report(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         report = build_report(
             corpus.documents, clustering, aliases=aliases, progress=progress.on_stage
         )
+    for story in report.clusters:
+        if story.too_large:
+            _say(err, too_large_message(story))
     if args.format == "json":
-        json.dump(report_json(report), out, ensure_ascii=False, indent=1)
-        out.write("\n")
+        _write_json(out, report_json(report))
     elif args.format == "markdown":
         out.write(render_markdown(report, corpus.documents, unimportant=args.unimportant))
     else:
@@ -398,35 +507,60 @@ def run_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if path.exists():
             with Workspace.open(path, readonly=True) as workspace:
                 if workspace.warning:
-                    err.write(f"parallax: {workspace.warning}\n")
+                    _say(err, workspace.warning)
                 book = AnnotationBook(workspace, corpus.documents)
                 text, count = export_annotations(
                     args.format, corpus.documents, clustering, book, aliases=aliases
                 )
                 elsewhere = book.elsewhere
         else:
-            err.write(f"parallax: {path}: no workspace yet; the export holds no annotation\n")
+            _say(err, f"{path}: no workspace yet; the export holds no annotation")
             text, count = render_export(
                 args.format, corpus.documents, clustering, [], aliases=aliases
             )
     except WorkspaceError as error:
         raise WorkspaceProblem(str(error)) from None
     if elsewhere:
-        err.write(
-            f"parallax: {elsewhere} annotations of the workspace are on documents not read "
-            "here; they are not in this export\n"
+        _say(
+            err,
+            f"{elsewhere} annotations of the workspace are on documents not read here; they "
+            "are not in this export",
         )
+    if args.format in ("json", "w3c"):
+        text = json_safe(text)
     if args.output:
         try:
             write_atomically(Path(args.output), text)
         except OSError as error:
             raise UsageError(f"{args.output}: cannot write ({error.strerror or error})") from None
-        err.write(
-            f"parallax: wrote {plural(count, 'annotation')} to {args.output} ({args.format})\n"
-        )
+        _say(err, f"wrote {plural(count, 'annotation')} to {args.output} ({args.format})")
     else:
+        if args.format == "csv" and _isatty(out):
+            text = text.removeprefix("\ufeff")  # the byte-order mark is for spreadsheets
         out.write(text)
     return EXIT_OK
+
+
+def _write_json(out: TextIO, value: object) -> None:
+    """``value`` as indented JSON and a newline, written in pieces as it is encoded (a large
+    report is never held as one string), with :func:`json_safe` escapes."""
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=1).iterencode(value):
+        pieces.append(piece)
+        size += len(piece)
+        if size >= 1 << 16:
+            out.write(json_safe("".join(pieces)))
+            pieces, size = [], 0
+    pieces.append("\n")
+    out.write(json_safe("".join(pieces)))
+
+
+def _isatty(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -439,17 +573,21 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
         incoming = read_export(text)
     except ImportFileError as error:
-        for problem in error.errors:
-            err.write(f"parallax: {source}: {problem}\n")
-        err.write(f"parallax: {source}: not imported ({plural(len(error.errors), 'problem')})\n")
-        return EXIT_BAD_INPUT
+        return _not_imported(source, error.errors, err)
+    except RecursionError:
+        return _not_imported(source, ["$: expected JSON nested less deeply"], err)
+    except ValueError as error:
+        if "integer string conversion" not in str(error):
+            raise
+        limit = sys.get_int_max_str_digits()
+        return _not_imported(source, [f"$: expected numbers of at most {limit} digits"], err)
     with stage_progress(err) as progress:
         corpus = _load(args, err, progress)
     incoming_pairs = [
         (Annotation(**a.model_dump(exclude={"document_key"})), a.document_key) for a in incoming
     ]
     path = _workspace_path(args)
-    reviewer = args.reviewer or Settings.load().reviewer
+    reviewer = args.reviewer or _settings().reviewer
     try:
         with Workspace.open(path) as workspace:
             result = AnnotationBook(workspace, corpus.documents).merge(incoming_pairs, reviewer)
@@ -461,10 +599,28 @@ def run_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         else ""
     )
     out.write(
-        f"{source}: added {result.added}, updated {result.updated}, unchanged {result.unchanged}, "
-        f"could not anchor {result.unanchored} (kept as orphaned){elsewhere} into {path}\n"
+        _line(
+            f"{source}: added {result.added}, updated {result.updated}, "
+            f"unchanged {result.unchanged}, could not anchor {result.unanchored} "
+            f"(kept as orphaned){elsewhere} into {path}"
+        )
+        + "\n"
     )
     return EXIT_OK
+
+
+def _not_imported(source: Path, problems: list[str], err: TextIO) -> int:
+    for problem in problems:
+        _say(err, f"{source}: {problem}")
+    _say(err, f"{source}: not imported ({plural(len(problems), 'problem')})")
+    return EXIT_BAD_INPUT
+
+
+def _settings() -> Settings:
+    try:
+        return Settings.load()
+    except ConfigError as error:
+        raise UsageError(str(error)) from None
 
 
 def run_schema(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -490,7 +646,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO, TextIO], int]] = {
 
 def build_app_parser() -> argparse.ArgumentParser:
     """The arguments of ``parallax [PATHS]``, which opens the review app."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="parallax",
         description="Open the review app on PATHS (default: the built-in demo corpus).\n\n"
         "commands (parallax COMMAND --help for each):\n"
@@ -525,7 +681,6 @@ def run_app(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``parallax [PATHS]``: the review app."""
     from parallax.tui.app import make_app
     from parallax.tui.session import Sources
-    from parallax.tui.settings import ConfigError, Settings
 
     try:
         settings = Settings.load(
@@ -566,39 +721,61 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments and arguments[0] in COMMANDS:
             args = build_parser().parse_args(arguments)
-            return COMMANDS[args.command](args, sys.stdout, sys.stderr)
+            out = _GuardedOutput(sys.stdout)
+            err = _Diagnostics(sys.stderr)
+            code = COMMANDS[args.command](args, out, err)  # type: ignore[arg-type]
+            out.flush()
+            return code
         if any(a in ("-h", "--help") for a in arguments):
             build_app_parser().print_help()
             return EXIT_OK
         args = build_app_parser().parse_args(arguments)
         return run_app(args, sys.stdout, sys.stderr)
     except UsageError as error:
-        sys.stderr.write(f"parallax: {error}\n")
-        return EXIT_BAD_INPUT
+        return _fail(str(error), EXIT_BAD_INPUT)
     except WorkspaceProblem as error:
-        sys.stderr.write(f"parallax: {error}\n")
-        return EXIT_WORKSPACE
+        return _fail(str(error), EXIT_WORKSPACE)
     except index_cli.IndexProblem as error:
-        sys.stderr.write(f"parallax: {error}\n")
-        return EXIT_INDEX
+        return _fail(str(error), EXIT_INDEX)
     except NothingLoaded:
-        return _nothing_loaded(sys.stderr)
+        return _fail("no document loaded", EXIT_BAD_INPUT)
     except KeyboardInterrupt:
-        sys.stderr.write("parallax: interrupted\n")
-        return EXIT_INTERRUPTED
-    except BrokenPipeError:
-        # The reader of our output went away (e.g. `| head`); that is not an error.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+        return _fail("interrupted", EXIT_INTERRUPTED)
+    except SystemExit as exit:  # argparse: bad usage (its message is printed), --help, --version
+        return exit.code if isinstance(exit.code, int) else EXIT_BAD_INPUT
+    except (OutputError, BrokenPipeError) as error:
+        # A full disk, or the reader of our output went away (e.g. `| head`): say so once, and
+        # send what is still buffered to /dev/null so that exiting does not fail again.
+        _discard_stdout()
+        problem = error if isinstance(error, OutputError) else OutputError(error)
+        return _fail(f"cannot write the output: {problem}", EXIT_BAD_INPUT)
     except Exception as error:
         if os.environ.get("PARALLAX_DEBUG"):
             raise
-        sys.stderr.write(
-            f"parallax: internal error: {type(error).__name__}: {error} "
-            "(set PARALLAX_DEBUG=1 for the traceback; please report it)\n"
+        return _fail(
+            f"internal error: {type(error).__name__}: {error} "
+            "(set PARALLAX_DEBUG=1 for the traceback; please report it)",
+            EXIT_INTERNAL,
         )
-        return EXIT_INTERNAL
+
+
+def _fail(message: str, code: int) -> int:
+    """Say ``message`` on stderr (if stderr can still be written) and return ``code``."""
+    try:
+        _say(sys.stderr, message)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+    return code
+
+
+def _discard_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (AttributeError, OSError, ValueError):
+        pass  # not a real file (tests): nothing will be flushed at exit
 
 
 if __name__ == "__main__":

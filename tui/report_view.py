@@ -14,7 +14,7 @@ from rich.text import Text
 from parallax.core.align import metadata_text
 from parallax.core.discrepancy import Discrepancy, Reading
 from parallax.core.document import Document
-from parallax.core.report import Report, Story
+from parallax.core.report import MAX_STORY_VERSIONS, Report, Story
 from parallax.core.safe import neutralize
 from parallax.tui.styles import KIND_STYLES, SEVERITY_MARKS, SEVERITY_STYLES
 from parallax.tui.text import plural
@@ -85,13 +85,20 @@ def story_view(
         document = documents[document_id]
         line = Text(f"  #{document.index:<3} ", style="bold")
         line.append_text(safe_text(document.source or "-", "cyan"))
-        line.append(f"  {document.published_raw or '-'}  ", style="dim")
+        line.append_text(safe_text(f"  {document.published_raw or '-'}  ", "dim"))
         line.append_text(safe_text(document.title or "(untitled)"))
         parts.append(line)
     hidden = sum(d.tier == "unimportant" for d in story.discrepancies)
     if hidden and not unimportant:
         title.append(f" · {hidden} unimportant not shown", style="dim")
     parts.append(Text(""))
+    if story.too_large:
+        parts.append(
+            Text(
+                f"Not aligned: {len(story.documents):,} versions, more than {MAX_STORY_VERSIONS}.",
+                style="bold",
+            )
+        )
     for discrepancy in story.discrepancies:
         if discrepancy.tier == "reported":
             parts.append(discrepancy_view(discrepancy, documents))

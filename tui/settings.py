@@ -19,6 +19,7 @@ it), or the one given with ``--config``::
 from __future__ import annotations
 
 import getpass
+import sys
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,23 @@ class TagSpec(BaseModel):
 
 class ConfigError(Exception):
     """The configuration file cannot be used; the message names the file and the problem."""
+
+
+def _check_toml(path: Path) -> None:
+    """Raise :class:`ConfigError` unless ``path`` holds readable TOML."""
+    try:
+        tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError) as error:
+        reason = error.strerror if isinstance(error, OSError) else None
+        raise ConfigError(f"{path}: cannot read ({reason or error})") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: expected TOML ({error})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: expected TOML nested less deeply") from None
+    except ValueError:  # an integer longer than Python converts
+        raise ConfigError(
+            f"{path}: expected TOML numbers of at most {sys.get_int_max_str_digits()} digits"
+        ) from None
 
 
 class Settings(BaseSettings):
@@ -102,15 +120,14 @@ class Settings(BaseSettings):
         """Settings from ``config`` (or the default file, if it exists), the environment and
         ``overrides`` (``None`` values are ignored). Raises :class:`ConfigError`."""
         path = config or default_config_path()
-        if config is not None and not path.is_file():
+        try:
+            exists = path.is_file()
+        except OSError as error:  # e.g. a home directory that cannot be read
+            raise ConfigError(f"{path}: cannot read ({error.strerror or error})") from None
+        if config is not None and not exists:
             raise ConfigError(f"{path}: no such configuration file")
-        if path.is_file():
-            try:
-                tomllib.loads(path.read_text(encoding="utf-8-sig"))
-            except (OSError, UnicodeDecodeError) as error:
-                raise ConfigError(f"{path}: cannot read ({error})") from None
-            except tomllib.TOMLDecodeError as error:
-                raise ConfigError(f"{path}: expected TOML ({error})") from None
+        if exists:
+            _check_toml(path)
         bound = type(
             "FileSettings", (cls,), {"model_config": {**cls.model_config, "toml_file": path}}
         )

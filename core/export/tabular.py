@@ -6,8 +6,10 @@ text, so no side of a discrepancy is left out; a span annotation has one row. Ro
 annotation share its ``id`` and repeat what the reviewer said and the discrepancy's kind,
 severity, tier and summary. ``published`` is the version's timestamp in ISO 8601.
 
-Cells that a spreadsheet would read as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab
-or a carriage return) get a leading apostrophe: document text is untrusted.
+Document text is untrusted. Cells that a spreadsheet would read as a formula (starting with
+``=``, ``+``, ``-``, ``@``, a tab, a carriage return or a NUL) get a leading apostrophe, and
+control, bidirectional and invisible characters are neutralised
+(:func:`parallax.core.safe.neutralize`; line breaks inside a cell are kept).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import csv
 import io
 
 from parallax.core.export.native import AnnotationExport
+from parallax.core.safe import neutralize
 
 COLUMNS = (
     "id",
@@ -44,12 +47,12 @@ COLUMNS = (
     "modified",
     "orphaned",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
 def _cell(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return neutralize("'" + text if text.startswith(_FORMULA_STARTS) else text)
 
 
 def export_csv(export: AnnotationExport) -> str:

@@ -56,10 +56,16 @@ class TextSource:
                 yield line[:-1] if line.endswith("\n") else line
 
     def read(self) -> str:
-        """Return the whole text."""
+        """Return the whole text (line ends normalised to ``\\n``)."""
         if self._text is not None:
             return self._text
-        return "\n".join(self.lines())
+        assert self._file is not None
+        with open(self._file, encoding=self.encoding, newline=None) as stream:
+            text = stream.read()
+        nul = text.find("\x00")  # checked when the file was opened; it may have changed since
+        if nul >= 0:
+            raise IngestError(self.path, text.count("\n", 0, nul) + 1, _binary_message())
+        return text
 
 
 def _binary_message() -> str:

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from parallax.core.dates import parse_published
 from parallax.core.document import SourceFormat
 
 
-@dataclass(frozen=True, slots=True)
-class RawDocument:
-    """One document as a parser found it: text fields, where it starts, how it was written."""
+class RawDocument(NamedTuple):
+    """One document as a parser found it: text fields, where it starts, how it was written.
+
+    A named tuple: immutable, and built in half the time of a frozen dataclass (parsers make a
+    million of them for a million documents)."""
 
     title: str
     body: str
