@@ -129,6 +129,7 @@ class Finding:
     boilerplate: bool = False
     subject: str = ""  # what an omission leaves out, for its summary
     whole_claim: bool = False  # an omission of a whole claim, not of a fact inside one
+    moved: frozenset[int] = frozenset()  # versions whose words sit elsewhere than the others'
 
 
 # --- helpers ---------------------------------------------------------------------------------
@@ -772,6 +773,10 @@ def moved_finding(context: StoryContext, row: Row, a: Unit, b: Unit) -> Finding:
     if there is not None and here.start is not None and here.end is not None:
         between = body[here.end : there] if there >= here.end else body[there : here.start]
     crosses = bool(_CLAUSE_BREAK.search(between))
+    # The versions with the words in the less common place are the ones that moved them.
+    in_a = frozenset(v for v, s in enumerate(a.spans) if s.text)
+    in_b = frozenset(v for v, s in enumerate(b.spans) if s.text)
+    movers = in_a if len(in_a) < len(in_b) else in_b if len(in_b) < len(in_a) else frozenset()
     summary = f"“{' '.join(text.split())}” attaches to a different part of the claim: " + (
         " vs ".join(
             f"“…{_context_words(context.documents[v].body, span)}…” (#{context.documents[v].index})"
@@ -779,10 +784,12 @@ def moved_finding(context: StoryContext, row: Row, a: Unit, b: Unit) -> Finding:
         )
     )
     if date_spans(text) and crosses:
-        return Finding("date", "high", row.index, spans, summary=summary)
+        return Finding("date", "high", row.index, spans, summary=summary, moved=movers)
     if find_quantities(text) and crosses:
-        return Finding("number", "high", row.index, spans, summary=summary)
-    return Finding("wording", "low", row.index, spans, tier="unimportant", summary=summary)
+        return Finding("number", "high", row.index, spans, summary=summary, moved=movers)
+    return Finding(
+        "wording", "low", row.index, spans, tier="unimportant", summary=summary, moved=movers
+    )
 
 
 def _context_words(body: str, span: Span, words: int = 4) -> str:

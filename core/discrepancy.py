@@ -435,7 +435,7 @@ def _build(context: StoryContext, row: Row, finding: Finding, cluster: str) -> D
     identity = "|".join([cluster, field, finding.kind, *places])
     digest = hashlib.blake2b(identity.encode("utf-8"), digest_size=6).hexdigest()
     present = [not cell.is_gap for cell in row.cells] if field == "body" else None
-    groups = _groups(documents, readings, present)
+    groups = _groups(documents, readings, present, omission=finding.kind == "omission")
     summary = finding.summary or _summary(documents, finding, groups)
     return Discrepancy(
         id="x" + digest,
@@ -446,7 +446,11 @@ def _build(context: StoryContext, row: Row, finding: Finding, cluster: str) -> D
         readings=readings,
         tier=finding.tier,
         groups=groups,
-        moved=tuple(d for d in row.moved if any(r.document == d and r.text for r in readings)),
+        moved=tuple(
+            d.id
+            for v, d in enumerate(documents)
+            if v in finding.moved or (d.id in row.moved and readings[v].text)
+        ),
     )
 
 
@@ -454,10 +458,16 @@ def _groups(
     documents: Sequence[Document],
     readings: tuple[Reading, ...],
     present: list[bool] | None,
+    *,
+    omission: bool,
 ) -> tuple[ReadingGroup, ...]:
+    """The distinct readings with their versions. A version without the claim at all is in
+    an omission's groups (it is what lacks it) and in no other's (it is not part of it)."""
     by_text: dict[str, list[str]] = {}
     for v, reading in enumerate(readings):
         if present is not None and not present[v] and reading.start is None:
+            if not omission:
+                continue
             key = ""  # the version lacks the claim altogether
         else:
             key = " ".join(reading.text.split())

@@ -396,8 +396,6 @@ def test_fuzz_import_of_hostile_files(kind, mutations, raw, notes):
 
 # --- damaged and foreign workspaces --------------------------------------------------------------
 
-ITEM_6 = "issue 11 item 6: only opening checks for damage (the annotations engineer's fix)"
-
 
 def _reviewed_workspace(folder: Path, path: Path) -> None:
     """A workspace with enough annotations to span many pages, in rollback-journal mode so the
@@ -467,25 +465,13 @@ DAMAGE = [
     "newer-schema",
 ]
 COMMANDS = [["import"], *[["export", "--format", kind] for kind in EXPORTS]]
-# Today's failures, all in the workspace code: a damaged page is only noticed when it is read,
-# a foreign file carrying our application id is taken for a workspace, an empty file is made one.
-FAILING = {
-    ("random-middle", "import"),
-    *(("random-middle", f"export-{kind}") for kind in EXPORTS),
-    ("zero-length", "import"),
-    ("foreign-with-our-id", "import"),
-    *(("foreign-with-our-id", f"export-{kind}") for kind in EXPORTS),
-}
 
 
 def _cases():
     for damage in DAMAGE:
         for command in COMMANDS:
             name = command[0] if command[0] == "import" else f"export-{command[-1]}"
-            marks = (
-                [pytest.mark.xfail(strict=True, reason=ITEM_6)] if (damage, name) in FAILING else []
-            )
-            yield pytest.param(damage, command, id=f"{damage}-{name}", marks=marks)
+            yield pytest.param(damage, command, id=f"{damage}-{name}")
 
 
 @pytest.fixture(scope="module")

@@ -493,7 +493,15 @@ def detail_text(app) -> str:
 async def test_the_detail_area_shows_every_reading_in_full_on_request():
     async with demo_app().run_test(size=(80, 24)) as pilot:
         review = await open_review(pilot)
-        await go_to(pilot, review, lambda d: d.summary.startswith("Claim absent from #2"))
+        await go_to(
+            pilot,
+            review,
+            lambda d: (
+                d.kind == "omission"
+                and d.readings[1].start is None
+                and len(d.readings[0].text) > 150
+            ),
+        )
         await pilot.pause()
         reading = " ".join(review.current_discrepancy().readings[0].text.split())
         assert len(reading) > 150
@@ -502,7 +510,7 @@ async def test_the_detail_area_shows_every_reading_in_full_on_request():
         await pilot.pause()
         await pilot.pause()
         assert reading in detail_text(pilot.app)
-        assert "v2 ×1 (minority): (nothing here)" in detail_text(pilot.app)
+        assert "v2 v3 ×2: (nothing here)" in detail_text(pilot.app)
 
 
 # --- 12.13 notifications and the status line -----------------------------------------------------
