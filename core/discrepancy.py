@@ -335,9 +335,11 @@ def _merge_omissions(findings: list[Finding]) -> list[Finding]:
             )
             if twin is not None:
                 shared = _figures(twin.omitted.keys() & finding.omitted.keys())
+                # The item is now about what both omit (absent wherever either lacks it).
+                twin.subject = twin.subject or ", ".join(
+                    twin.omitted[key] for key in sorted(shared, key=str)
+                )
                 if twin.lacking != finding.lacking:
-                    # The item is now about what both omit, absent wherever either lacks it.
-                    twin.subject = ", ".join(twin.omitted[key] for key in sorted(shared, key=str))
                     twin.lacking |= finding.lacking
                     twin.spans = tuple(
                         Span("", None, None, span.anchor) if v in twin.lacking else span
