@@ -483,6 +483,9 @@ def _absorb_splits(
 
 #: How many rows away from a skipped row a version's merged claim is looked for.
 MERGE_REACH = 3
+#: Least share of a skipped row's words found in order in a claim before its content terms
+#: are compared (a merge that rewords still keeps some of the words in order).
+MERGE_HINT = 0.3
 
 
 def _merge_rows(
@@ -514,8 +517,10 @@ def _merge_rows(
             if target == r or not rows[target].members:
                 continue
             segment = segment_of[target]
-            contained = _containment(representative, version.keys[segment]) >= settings.contain
-            if not contained:
+            share = _containment(representative, version.keys[segment])
+            contained = share >= settings.contain
+            # Reworded merges share some words in order too: only those are read for terms.
+            if not contained and share >= MERGE_HINT:
                 if row_terms is None:
                     row_terms = set(rows[r].terms(versions))
                 if len(row_terms) >= settings.min_contained_tokens:

@@ -24,34 +24,40 @@ from parallax.core.text import fold
 #: A sentence in documents of this many different stories is boilerplate.
 RECURRING_STORIES = 3
 
-_SHAPES = [
+#: Shapes of furniture at the start of a sentence (matched on folded text).
+_OPENINGS = [
     # credits and bylines
-    r"^\(?\s*(?:editing|reporting|additional reporting|writing|compiled|edited|translated)"
+    r"\(?\s*(?:editing|reporting|additional reporting|writing|compiled|edited|translated)"
     r"(?: by)?\b",
-    r"^by [a-z][\w.'’-]+(?: [a-z][\w.'’-]+){0,3}(?:,| staff| special| for|$)",
+    r"by [a-z][\w.'’-]+(?: [a-z][\w.'’-]+){0,3}(?:,| staff| special| for|$)",
+    r"(?:image|photo|picture|video|media) (?:copyright|caption|credit)\b",
+    r"(?:image|photo|picture)s?:",
+    r"copyright\b",
+    # datelines: "WASHINGTON (AP) --", "(Reuters) -"
+    r"\(?(?:reuters|ap|afp|bloomberg|cnn|bbc)\)?\s*[-—–]+",
+    # call-outs, newsletters, sharing, contact lines
+    r"are you\b.{0,80}\?$",
+    r"have you been (?:affected|caught up|involved|there)\b",
+    r"(?:tweet|twitter|instagram|facebook)\s*:",
+    r"(?:send|upload|text|email)\b.{0,40}\b(?:pictures?|photos?|videos?|sms|mms)\b",
+    r"(?:follow|like) (?:us|[a-z]+) on\b",
+    r"(?:read (?:more|on|the|this)|related|more:|see also|click here|listen to|watch:)",
+]
+#: Shapes of furniture anywhere in a sentence.
+_ANYWHERE = [
     r"\b(?:staff (?:reporter|writer)|correspondent|contributing writer)\b",
-    r"^(?:image|photo|picture|video|media) (?:copyright|caption|credit)\b",
-    r"^(?:image|photo|picture)s?:",
     r"\b(?:getty images|afp/getty|ap photo|reuters/|/ reuters|via reuters|postmedia network)\b",
     r"\(photo by\b",
-    r"^copyright\b|\ball rights reserved\b",
-    # datelines: "WASHINGTON (AP) --", "(Reuters) -"
-    r"^\(?(?:reuters|ap|afp|bloomberg|cnn|bbc)\)?\s*[-—–]+",
-    # call-outs, newsletters, sharing, contact lines
-    r"^are you\b.{0,80}\?$",
-    r"^have you been (?:affected|caught up|involved|there)\b",
+    r"\ball rights reserved\b",
     r"\b(?:share (?:your|this)|get in touch|contact us|tell us)\b",
     r"\b(?:whatsapp|telegram|signal)\s*:?\s*\+?\d",
-    r"^(?:tweet|twitter|instagram|facebook)\s*:",
     r"\b(?:e-?mail us|email:)\b",
-    r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b",
-    r"^(?:send|upload|text|email)\b.{0,40}\b(?:pictures?|photos?|videos?|sms|mms)\b",
     r"\b(?:sign up|subscribe)\b.*\b(?:newsletter|updates|alerts)\b",
     r"\bnewsletter\b",
-    r"^(?:follow|like) (?:us|[a-z]+) on\b",
-    r"^(?:read (?:more|on|the|this)|related|more:|see also|click here|listen to|watch:)",
 ]
-_SHAPE = re.compile("|".join(f"(?:{shape})" for shape in _SHAPES), re.IGNORECASE)
+_OPENING = re.compile("|".join(f"(?:{shape})" for shape in _OPENINGS))
+_INSIDE = re.compile("|".join(f"(?:{shape})" for shape in _ANYWHERE))
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
 
 
 #: A photo credit in parentheses: "(Sean Kilpatrick / THE CANADIAN PRESS)".
@@ -62,7 +68,13 @@ _CREDIT = re.compile(r"^\(?\s*[A-Z][\w.'’ -]{2,40}\s/\s[A-Z][A-Z.'’ &-]{1,40
 def looks_like_boilerplate(text: str) -> bool:
     """True when ``text`` has the shape of newsroom furniture (a credit, a byline, a call-out)."""
     flat = " ".join(text.split())
-    return bool(_SHAPE.search(fold(flat)) or _CREDIT.match(flat))
+    folded = fold(flat)
+    return bool(
+        _OPENING.match(folded)
+        or _INSIDE.search(folded)
+        or ("@" in folded and _EMAIL.search(folded))
+        or _CREDIT.match(flat)
+    )
 
 
 def sentence_key(text: str) -> str:
@@ -82,7 +94,9 @@ class Boilerplate:
         stripped = text.strip()
         if not stripped:
             return False
-        return looks_like_boilerplate(stripped) or sentence_key(stripped) in self.recurring
+        if looks_like_boilerplate(stripped):
+            return True
+        return bool(self.recurring) and sentence_key(stripped) in self.recurring
 
 
 def recurring_sentences(

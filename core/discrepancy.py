@@ -244,26 +244,31 @@ def _without_site(title: str) -> str:
 
 def _moves(units: list[Unit]) -> dict[int, int]:
     """Pairs of units where the same text sits in different places of different versions."""
+    signatures = [_move_signature(unit) for unit in units]
     pairs: dict[int, int] = {}
-    for i, first in enumerate(units):
-        if i in pairs:
+    for i, first in enumerate(signatures):
+        if i in pairs or first is None:
             continue
         for j in range(i + 1, len(units)):
-            if j not in pairs and _mirrors(first, units[j]):
+            second = signatures[j]
+            if j in pairs or second is None:
+                continue
+            if first[0] == second[0] and all(
+                x != y for x, y in zip(first[1], second[1], strict=True)
+            ):
                 pairs[i], pairs[j] = j, i
                 break
     return pairs
 
 
-def _mirrors(a: Unit, b: Unit) -> bool:
-    """``a`` and ``b`` each hold the same text, in complementary sets of versions."""
-    texts_a = {fold(s.text) for s, p in zip(a.spans, a.present, strict=True) if p and s.text}
-    texts_b = {fold(s.text) for s, p in zip(b.spans, b.present, strict=True) if p and s.text}
-    if len(texts_a) != 1 or texts_a != texts_b:
-        return False
-    has_a = [bool(s.text) for s, p in zip(a.spans, a.present, strict=True) if p]
-    has_b = [bool(s.text) for s, p in zip(b.spans, b.present, strict=True) if p]
-    return all(x != y for x, y in zip(has_a, has_b, strict=True))
+def _move_signature(unit: Unit) -> tuple[str, tuple[bool, ...]] | None:
+    """The one text a unit holds in some versions, and which versions hold it; ``None`` when
+    its versions hold different texts (it cannot be half of a move)."""
+    texts = {fold(s.text) for s, p in zip(unit.spans, unit.present, strict=True) if p and s.text}
+    if len(texts) != 1:
+        return None
+    has = tuple(bool(s.text) for s, p in zip(unit.spans, unit.present, strict=True) if p)
+    return next(iter(texts)), has
 
 
 def _coalesce(context: StoryContext, findings: list[Finding], *, gap: int) -> list[Finding]:

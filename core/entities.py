@@ -82,7 +82,12 @@ def _strip_possessive(word: str) -> str:
     for suffix in ("'s", "’s", "s'", "s’"):
         if word.endswith(suffix):
             return word[: -len(suffix)] if suffix[0] in "'’" else word[:-1]
-    return word.rstrip(".") if not re.match(r"^(?:[A-Z]\.)+$", word) else word
+    if not word.endswith("."):
+        return word
+    return word if _INITIALS.match(word) else word.rstrip(".")
+
+
+_INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 
 
 def find_names(
@@ -115,7 +120,7 @@ def name_spans(
                 _close(part, names, opens_sentence, known, text_start)
                 part = []
         _close(part, names, opens_sentence, known, text_start)
-    names.extend(_cjk_names(text))
+    names.extend(cjk_name_spans(text))
     names.sort(key=lambda item: item[1])
     return names
 
@@ -177,7 +182,9 @@ def names_used_mid_sentence(text: str) -> frozenset[str]:
     return frozenset(found)
 
 
-def _cjk_names(text: str) -> list[tuple[str, int, int]]:
+def cjk_name_spans(text: str) -> list[tuple[str, int, int]]:
+    """Names in CJK text: places of a small lexicon, words before a title, organisations by
+    their endings, and surnames followed by two characters."""
     found: list[tuple[str, int, int]] = []
     for run in _CJK_RUN.finditer(text):
         chunk, base = run.group(), run.start()

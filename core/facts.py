@@ -19,7 +19,7 @@ from functools import cached_property, lru_cache
 from typing import Literal
 
 from parallax.core.dates import date_spans
-from parallax.core.entities import AliasTable, fold_name, name_spans
+from parallax.core.entities import NOT_NAMES, AliasTable, cjk_name_spans, fold_name, name_spans
 from parallax.core.quantities import find_quantities
 from parallax.core.text import CITATION_RUN, CJK_CHAR, CJK_RANGES, FUNCTION_WORDS, fold
 
@@ -80,6 +80,7 @@ ATTRIBUTIONS = frozenset(
 #: Status words: whether something is official or confirmed.
 STATUS = frozenset("official officially unofficial confirmed unconfirmed formally".split())
 
+_CAPITALISED = re.compile(r"(?<![\w'’])[A-Z][\w'’\-]*")
 _LEXICAL = re.compile(rf"[{CJK_RANGES}]|[^\W\d_][\w'’]*", re.UNICODE)
 
 
@@ -282,23 +283,24 @@ class Profile:
 
     @cached_property
     def names(self) -> frozenset[str]:
-        """The version's name keys (alias groups or folded names)."""
-        return frozenset(
-            self.aliases.key(name) for text in self.texts for name, _, _ in name_spans(text)
-        )
-
-    @cached_property
-    def words(self) -> frozenset[str]:
-        """The stems of the version's words (see :func:`content_terms`)."""
+        """The version's capitalised words and CJK names, folded (a name written in several
+        words is stated when its words are), with the alias groups they belong to."""
         found: set[str] = set()
         for text in self.texts:
-            for word in set(_TERM.findall(fold(text))):
-                if CJK_CHAR.match(word):
-                    found.update(word)
-                    found.update(word[i : i + 2] for i in range(len(word) - 1))
-                elif word not in _NOT_CONTENT and not word.isdigit():
-                    found.add(stem(word.replace("’", "'")))
+            found.update(
+                fold_name(word)
+                for word in _CAPITALISED.findall(text)
+                if word not in NOT_NAMES and len(word) > 1
+            )
+            found.update(fold_name(name) for name, _, _ in cjk_name_spans(text))
+        found |= {self.aliases.key(name) for name in found} - found
         return frozenset(found)
+
+    @cached_property
+    def words(self) -> str:
+        """The version's words, folded, each after a space (a stem is stated when some word
+        starts with it: " reduc" in " reducing")."""
+        return " " + " ".join(" ".join(_TERM.findall(fold(text))) for text in self.texts)
 
     def states_fact(self, kind: str, key: Hashable) -> bool:
         """True when the version gives this figure, date or name somewhere; a short or long
@@ -307,10 +309,7 @@ class Profile:
             if key in self.names:
                 return True
             folded = fold_name(key)
-            return any(
-                len(name) >= 3 and (folded in name or name in folded)
-                for name in map(fold_name, self.names)
-            )
+            return any(len(name) >= 3 and name in folded for name in self.names)
         term = term_of(kind, key)
         if term is None:
             return True
@@ -324,8 +323,14 @@ class Profile:
         )
 
     def states_words(self, terms: Iterable[str]) -> list[str]:
-        """Which of these word terms the version has nowhere."""
-        return [term for term in terms if term not in self.words]
+        """Which of these word terms (stems, or CJK characters and pairs) the version has
+        nowhere."""
+        words = self.words
+        return [
+            term
+            for term in terms
+            if (term not in words if CJK_CHAR.match(term) else f" {term}" not in words)
+        ]
 
 
 def _same_date(key: tuple[str, ...], written: tuple[str, ...]) -> bool:

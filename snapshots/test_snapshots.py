@@ -102,48 +102,37 @@ def test_light_theme(snap_compare):
     assert snap_compare(app, terminal_size=(120, 30), run_before=review_at_entity)
 
 
-def test_detail_expanded_at_80_columns(snap_compare):
-    """A whole-claim omission: the minority (absent) version first, every reading in full."""
+def at(condition, *keys: str):
+    """A ``run_before``: open the first story, walk with ``n`` to the first item satisfying
+    ``condition``, then press ``keys``."""
 
-    async def expanded(pilot):
+    async def run(pilot):
         await stories_ready(pilot)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
         review = pilot.app.screen
         await wait_for(pilot, lambda: review.view is not None)
-        await go_to(pilot, review, _whole_claim_absent_from_v2)
-        await pilot.press("d")
+        await go_to(pilot, review, condition)
+        if keys:
+            await pilot.press(*keys)
         await pilot.pause()
 
+    return run
+
+
+def test_detail_expanded_at_80_columns(snap_compare):
+    """A whole-claim omission: the minority (absent) version first, every reading in full."""
+    expanded = at(_whole_claim_absent_from_v2, "d")
     assert snap_compare(demo_app(), terminal_size=(80, 24), run_before=expanded)
 
 
 def test_unimportant_tier_shown_dimmed(snap_compare):
     """The unimportant tier shown on request: dimmed in the panes and the list."""
-
-    async def shown(pilot):
-        await stories_ready(pilot)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
-        review = pilot.app.screen
-        await wait_for(pilot, lambda: review.view is not None)
-        await go_to(pilot, review, _whole_claim_absent_from_v2)
-        await pilot.press("i", "l")
-        await pilot.pause()
-
+    shown = at(_whole_claim_absent_from_v2, "i", "l")
     assert snap_compare(demo_app(), terminal_size=(160, 40), run_before=shown)
 
 
 def test_versions_in_their_own_order(snap_compare):
     """v3's claim that aligns with nothing sits under its own "Group 3" heading."""
-
-    async def wide(pilot):
-        await stories_ready(pilot)
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ReviewScreen))
-        review = pilot.app.screen
-        await wait_for(pilot, lambda: review.view is not None)
-        await go_to(pilot, review, lambda d: d.kind == "omission" and "Nissan" in d.summary)
-        await pilot.pause()
-
+    wide = at(lambda d: d.kind == "omission" and "Nissan" in d.summary)
     assert snap_compare(demo_app(), terminal_size=(200, 50), run_before=wide)
