@@ -28,7 +28,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -36,7 +36,7 @@ from typing import Literal, NamedTuple
 import numpy as np
 from pydantic import Field
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Indel
+from rapidfuzz.distance import Indel, Opcodes
 from rapidfuzz.process import cdist
 
 from parallax.core.document import Document, Frozen
@@ -118,7 +118,9 @@ class Row(Frozen):
     @property
     def field(self) -> TextField:
         """Which text the cells' offsets index."""
-        return "body" if self.kind in ("section", "claim") else self.kind  # type: ignore[return-value]
+        if self.kind == "section" or self.kind == "claim":
+            return "body"
+        return self.kind
 
 
 class Alignment(Frozen):
@@ -597,8 +599,9 @@ def _outside_longest_increasing(values: list[int]) -> list[int]:
 
 
 def _metadata_rows(documents: Sequence[Document]) -> list[Row]:
-    rows = []
-    for kind in ("title", "source", "published"):
+    rows: list[Row] = []
+    kinds: tuple[RowKind, ...] = ("title", "source", "published")
+    for kind in kinds:
         cells = []
         for document in documents:
             value = _metadata_value(document, kind)
@@ -606,7 +609,7 @@ def _metadata_rows(documents: Sequence[Document]) -> list[Row]:
                 cells.append(Cell(document=document.id, start=0, end=len(value)))
             else:
                 cells.append(Cell(document=document.id))
-        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells)))  # type: ignore[arg-type]
+        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells)))
     return rows
 
 
@@ -692,7 +695,9 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
     to_input = sorted(range(len(order)), key=lambda v: order[v])
     rows = _metadata_rows(documents)
 
-    def add(kind: RowKind, cells: list[Cell], section: int | None = None, shifted=()) -> None:
+    def add(
+        kind: RowKind, cells: list[Cell], section: int | None = None, shifted: Iterable[int] = ()
+    ) -> None:
         rows.append(
             Row(
                 index=len(rows),
@@ -796,7 +801,8 @@ def _cell_words(document: Document, row: Row, cell: Cell) -> list[str]:
             segment = document.segments[s]
             words.extend(DIFF_TOKEN.findall(text, segment.start, segment.end))
         return words
-    return DIFF_TOKEN.findall(text, cell.start or 0, cell.end)
+    end = len(text) if cell.end is None else cell.end
+    return DIFF_TOKEN.findall(text, cell.start or 0, end)
 
 
 def _same_words(documents: Sequence[Document], row: Row) -> bool:
@@ -926,7 +932,7 @@ def _is_unit_word(word: str) -> bool:
     return lowered in UNITS or lowered.rstrip("s") in UNITS or lowered in SCALES
 
 
-def _replacements(opcodes) -> list[tuple[str, int, int, int, int]]:
+def _replacements(opcodes: Opcodes) -> list[tuple[str, int, int, int, int]]:
     """Indel opcodes with each run of adjacent deletions and insertions made one replacement."""
     out: list[tuple[str, int, int, int, int]] = []
     for op in opcodes:
@@ -962,28 +968,43 @@ def _merge_intervals(
     spelling variant; ``owns_low``/``owns_high`` say whether the unit holds the insertions
     made at its boundaries.
     """
-    merged: list[list] = []  # [low, high, spelling_only, insert_points]
+    merged: list[_Run] = []
     items = [(low, high, False) for low, high in set(changes)]
     items += [(low, high, True) for low, high in spelling if (low, high) not in set(changes)]
     for low, high, is_spelling in sorted(items):
         if merged:
             last = merged[-1]
             empty = low == high
-            touching = low == last[1] and (
-                (empty and not last[2]) or (last[0] == last[1] and not is_spelling)
+            touching = low == last.high and (
+                (empty and not last.spelling_only) or (last.low == last.high and not is_spelling)
             )
-            if low < last[1] or touching:
-                last[1] = max(last[1], high)
-                last[2] = last[2] and is_spelling
+            if low < last.high or touching:
+                last.high = max(last.high, high)
+                last.spelling_only = last.spelling_only and is_spelling
                 if empty:
-                    last[3].add(low)
+                    last.insert_points.add(low)
                 continue
-        merged.append([low, high, is_spelling, {low} if low == high else set()])
-    return [(low, high, low in points, high in points) for low, high, _, points in merged]
+        merged.append(_Run(low, high, is_spelling, {low} if low == high else set()))
+    return [
+        (run.low, run.high, run.low in run.insert_points, run.high in run.insert_points)
+        for run in merged
+    ]
+
+
+@dataclass(slots=True)
+class _Run:
+    """A unit being merged: ``low:high``, whether only spelling variants make it, and where
+    insertions it holds were made."""
+
+    low: int
+    high: int
+    spelling_only: bool
+    insert_points: set[int]
 
 
 def _span(text: str, tokens: list[Token], first: int, last: int, cell: Cell) -> Span:
     if last <= first:
+        anchor: int | None
         if tokens and first < len(tokens):
             anchor = tokens[first].start
         elif tokens:

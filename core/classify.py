@@ -40,7 +40,7 @@ from collections import Counter
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rapidfuzz.distance import Indel
 
@@ -333,7 +333,9 @@ def _spelled_alike(first: str, second: str) -> bool:
 
 def _numbers_differ(first: Counter[Hashable], second: Counter[Hashable]) -> bool:
     """True when two multisets of (value, unit) disagree beyond a unit one of them omits."""
-    a, b = first - second, second - first
+    # A figure's key is (value, unit) (facts.find_facts).
+    a = cast("Counter[tuple[float, str | None]]", first - second)
+    b = cast("Counter[tuple[float, str | None]]", second - first)
     for value, unit in list(a):
         if unit is None and any(v == value for v, _ in b):
             a.pop((value, unit))
@@ -347,7 +349,9 @@ def _numbers_differ(first: Counter[Hashable], second: Counter[Hashable]) -> bool
 
 def _dates_differ(first: Counter[Hashable], second: Counter[Hashable]) -> bool:
     """True when two multisets of dates disagree beyond a year one of them leaves out."""
-    a, b = list((first - second).elements()), list((second - first).elements())
+    # A date's key is a tuple of its parts (dates.date_spans).
+    a = cast("list[tuple[str, ...]]", list((first - second).elements()))
+    b = cast("list[tuple[str, ...]]", list((second - first).elements()))
     if len(a) != len(b):
         return True
     for x in a:
@@ -367,7 +371,12 @@ def fact_findings(
     """Changed names, figures and dates, and those some versions state nowhere."""
     findings: list[Finding] = []
     present = _present(unit)
-    for kind, label in (("date", "date"), ("number", "number"), ("name", "entity")):
+    labels: tuple[tuple[str, Kind], ...] = (
+        ("date", "date"),
+        ("number", "number"),
+        ("name", "entity"),
+    )
+    for kind, label in labels:
         keys = {v: Counter(f.key for f in facts[v] if f.kind == kind) for v in present}
         if len({frozenset(k.items()) for k in keys.values()}) <= 1:
             if kind == "name" and any(keys.values()) and _written_differently(context, facts):
@@ -403,7 +412,7 @@ def _fact_change(
     unit: Unit,
     facts: dict[int, list[Fact]],
     kind: str,
-    label: str,
+    label: Kind,
     keys: dict[int, Counter[Hashable]],
     having: list[int],
 ) -> Finding | None:
@@ -421,7 +430,7 @@ def _fact_change(
         return None
     severity: Severity = "high"
     tier: Tier = "reported"
-    finding_kind: Kind = label  # type: ignore[assignment]
+    finding_kind = label
     if kind == "name":
         shared = set.intersection(*(set(keys[v]) for v in having))
         written = {

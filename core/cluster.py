@@ -50,6 +50,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 import numpy as np
 from pydantic import Field
@@ -607,7 +608,13 @@ class _MatchingTexts(Sequence[str]):
     def __len__(self) -> int:
         return len(self._documents)
 
-    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | list[str]:
         if isinstance(index, slice):
             return [matching_text(d) for d in self._documents[index]]
         return matching_text(self._documents[index])

@@ -123,12 +123,14 @@ class Document(Frozen):
     encoding: str = "utf-8"
     body: str
 
+    # mypy rejects a decorator over a property; pydantic documents this ignore.
     @computed_field(repr=False)  # type: ignore[prop-decorator]
     @cached_property
     def content_hash(self) -> str:
         """SHA-256 of the body alone; annotations use it to notice a changed source."""
         return hashlib.sha256(self.body.encode("utf-8", "surrogatepass")).hexdigest()
 
+    # mypy rejects a decorator over a property; pydantic documents this ignore.
     @computed_field(repr=False)  # type: ignore[prop-decorator]
     @cached_property
     def citations(self) -> tuple[Citation, ...]:
@@ -190,12 +192,14 @@ class Document(Frozen):
             )
         return sections, tuple(segments)
 
+    # mypy rejects a decorator over a property; pydantic documents this ignore.
     @computed_field(repr=False)  # type: ignore[prop-decorator]
     @property
     def sections(self) -> tuple[Section, ...]:
         """The body's sections in order; a body without headings has one untitled section."""
         return self.structure[0]
 
+    # mypy rejects a decorator over a property; pydantic documents this ignore.
     @computed_field(repr=False)  # type: ignore[prop-decorator]
     @property
     def segments(self) -> tuple[Segment, ...]:

@@ -41,11 +41,34 @@ class Fact:
 
 # --- qualifiers ------------------------------------------------------------------------------
 
-_LOWER = ("at least", "more than", "over", "above", "in excess of", "upwards of", "no fewer than")
+_LOWER: tuple[str, ...] = (
+    "at least",
+    "more than",
+    "over",
+    "above",
+    "in excess of",
+    "upwards of",
+    "no fewer than",
+)
 _LOWER += ("no less than", "exceeding", "超过", "逾", "至少", "多达", "超")
-_UPPER = ("up to", "at most", "less than", "fewer than", "under", "below", "no more than")
+_UPPER: tuple[str, ...] = (
+    "up to",
+    "at most",
+    "less than",
+    "fewer than",
+    "under",
+    "below",
+    "no more than",
+)
 _UPPER += ("nearly", "almost", "just under", "不到", "最多", "近", "未满")
-_APPROXIMATE = ("about", "approximately", "around", "roughly", "some", "an estimated")
+_APPROXIMATE: tuple[str, ...] = (
+    "about",
+    "approximately",
+    "around",
+    "roughly",
+    "some",
+    "an estimated",
+)
 _APPROXIMATE += ("estimated", "approx", "circa", "约", "大约", "左右", "上下")
 _EXACT = ("exactly", "precisely", "just", "only")
 _BOUNDS: tuple[tuple[str, Bound], ...] = tuple(

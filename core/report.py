@@ -269,8 +269,10 @@ def render_markdown(
         if group is orphans:
             lines += ["Their text was not found in the current sources; they are kept.", ""]
         for annotation in group:
-            document = by_id.get(annotation.target.document)
-            where = f"#{document.index}" if document else _code(annotation.target.document)
+            known_document = by_id.get(annotation.target.document)
+            where = (
+                f"#{known_document.index}" if known_document else _code(annotation.target.document)
+            )
             lines.append(f"- {where}: “{_md(annotation.target.exact)}”")
             if annotation.target.summary:
                 lines.append(f"  {_md(annotation.target.summary)}")

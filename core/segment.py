@@ -120,7 +120,7 @@ def find_citations(body: str) -> list[CitationSpan]:
 
 
 def _expand_citation_numbers(inner: str) -> list[int]:
-    numbers = []
+    numbers: list[int] = []
     for part in re.split(r"\s*[,，、]\s*", inner.strip()):
         bounds = re.split(r"\s*[-–]\s*", part)
         if len(bounds) == 2 and all(b.isdigit() for b in bounds):

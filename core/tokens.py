@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+from numpy.typing import NDArray
 
 from parallax.core.text import CJK_RANGES
 
@@ -111,7 +112,7 @@ def _cumulative_powers(base: int, count: int) -> np.ndarray:
 _POWERS = _Powers()
 
 
-def mix64(values: np.ndarray) -> np.ndarray:
+def mix64(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     """SplitMix64's finaliser, element-wise (wrapping uint64 arithmetic)."""
     values = values ^ (values >> np.uint64(30))
     values = values * _MIX_1

@@ -27,7 +27,7 @@ from parallax.core.cluster import Cluster, Clustering, ClusterSettings, cluster_
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
-from parallax.core.ingest import Corpus, load
+from parallax.core.ingest import Corpus, FormatChoice, load
 from parallax.core.report import Story, analyse_story
 
 Progress = Callable[[str, int, int], None]
@@ -59,7 +59,7 @@ class Sources:
     paths: list[str]
     include: list[str] | None = None
     exclude: list[str] = field(default_factory=list)
-    input_format: str = "auto"
+    input_format: FormatChoice = "auto"
     threshold: float = 0.35
     aliases: AliasTable = field(default_factory=AliasTable)
     corpus: Corpus | None = None  # already parsed (benchmarks, embedding): skip reading
@@ -95,7 +95,7 @@ class ReviewSession:
             sources.paths,
             include=sources.include,
             exclude=sources.exclude,
-            format=sources.input_format,  # type: ignore[arg-type]
+            format=sources.input_format,
         )
         clustering = cluster_documents(
             corpus.documents,

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
@@ -200,11 +200,11 @@ def _trace_file(
     changes: list[KnownDocument] = []
     inherits: set[str] = set()
     for i, old in enumerate(vanished):
-        j = successor_of.get(i)
-        if j is None:
+        successor = successor_of.get(i)
+        if successor is None:
             changes.append(replace(old, gone=True))
         else:
-            new = fresh[j][1]
+            new = fresh[successor][1]
             changes.append(replace(old, successor=new.id))
             if old.body is not None:
                 inherits.add(new.id)
@@ -289,7 +289,7 @@ def _between_context(text: str, exact: str, prefix: str, suffix: str) -> list[tu
     head, tail = prefix[-12:], suffix[:12]
     if len(head) < 8 or len(tail) < 8:
         return []
-    spans = []
+    spans: list[tuple[int, int]] = []
     position = text.find(head)
     while position >= 0 and len(spans) < 50:
         start = position + len(head)
@@ -671,7 +671,7 @@ class Anchorer:
                     homes.append(where.document.id)
         if not target.readings:
             readings = []
-        update: dict = {"readings": tuple(readings)}
+        update: dict[str, Any] = {"readings": tuple(readings)}
         if primary is not None:
             update.update(primary.model_dump(exclude={"start", "end"}))
             update.update(start=primary.start or 0, end=primary.end or 0)

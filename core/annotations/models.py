@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
@@ -25,7 +25,7 @@ Status = Literal["open", "confirmed", "dismissed"]
 TextField = Literal["body", "title", "source", "published"]
 CONTEXT = 32
 
-SCHEMA = "parallax.annotations/1"
+SCHEMA: Final = "parallax.annotations/1"
 
 
 def now() -> datetime:

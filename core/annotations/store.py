@@ -303,7 +303,7 @@ class Workspace:
         """The schema version of a Parallax workspace in good health; raises otherwise."""
         db = self._db
         application = db.execute("PRAGMA application_id").fetchone()[0]
-        version = db.execute("PRAGMA user_version").fetchone()[0]
+        version: int = db.execute("PRAGMA user_version").fetchone()[0]
         if application != APPLICATION_ID or version < 1:
             raise WorkspaceError(f"{self.path}: not a Parallax workspace; it was left untouched")
         if version > SCHEMA_VERSION:
@@ -828,7 +828,7 @@ def _replace(
     )
 
 
-def _stored(row: tuple, description: Any) -> Stored:
+def _stored(row: tuple[Any, ...], description: Any) -> Stored:
     data = dict(zip((c[0] for c in description), row, strict=True))
     target = Target(
         document=data["document"],
@@ -965,7 +965,7 @@ def _repair_cross_file_moves(db: sqlite3.Connection) -> None:
     rows = db.execute(
         "SELECT annotation, before, after FROM history WHERE action = 'reanchor' ORDER BY seq"
     ).fetchall()
-    first_bad: dict[str, dict] = {}
+    first_bad: dict[str, dict[str, Any]] = {}
     for annotation_id, before, after in rows:
         if annotation_id in first_bad or before is None or after is None:
             continue

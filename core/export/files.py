@@ -146,7 +146,8 @@ def remove_stale_temporaries(path: Path) -> list[Path]:
     """Remove the temporary files that killed exports to ``path`` left beside it: those of a
     process of this machine that is gone, and older ones of other machines or of earlier
     versions of Parallax. Returns what was removed."""
-    prefix, removed = f".{path.name}.", []
+    prefix = f".{path.name}."
+    removed: list[Path] = []
     ours = re.compile(r"parallax-([A-Za-z0-9]*)-(\d+)-[0-9a-f]+")
     legacy = re.compile(r"[a-z0-9_]{8}")
     host, now = _host(), time.time()

@@ -8,10 +8,11 @@ nests too deeply or holds a number too long to read is one problem at ``$``.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
+from parallax.core.annotations.models import Status
 from parallax.core.export.native import AnnotationExport, ExportedAnnotation
 from parallax.core.export.w3c import W3CCollection, annotation_from_w3c
 
@@ -109,7 +110,7 @@ def _w3c(data: dict[str, Any]) -> list[ExportedAnnotation]:
         raise ImportFileError(_errors(error) + problems) from None
     for index, item in enumerate(collection.first.items):
         statuses = [b.value for b in item.body if b.purpose == "assessing"]
-        if any(s not in ("open", "confirmed", "dismissed") for s in statuses):
+        if any(s not in get_args(Status) for s in statuses):
             problems.append(
                 f"$.first.items[{index}].body: the assessing value must be open, "
                 "confirmed or dismissed"

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from parallax.core.annotations.models import Annotation, Quote, Target
+from parallax.core.annotations.models import Annotation, Quote, Status, Target, TextField
 from parallax.core.export.native import AnnotationExport, ExportedAnnotation
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -58,7 +58,7 @@ def _selected(quote: Quote, scope: str | None) -> dict[str, Any]:
     return out
 
 
-def _annotation(annotation: ExportedAnnotation, origin: dict | None) -> dict[str, Any]:
+def _annotation(annotation: ExportedAnnotation, origin: dict[str, Any] | None) -> dict[str, Any]:
     target = annotation.target
     bodies: list[dict[str, Any]] = [
         {"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in annotation.tags
@@ -239,17 +239,20 @@ class W3CCollection(_Strict):
     first: W3CPage
 
 
-def _quote(target: W3CTarget, field: str, content_hash: str) -> Quote:
+_STATUS: TypeAdapter[Status] = TypeAdapter(Status)
+
+
+def _quote(target: W3CTarget, field: TextField, content_hash: str) -> Quote:
     if target.selector is None:
         return Quote(
             document=target.source.removeprefix(_DOC),
-            field=field,  # type: ignore[arg-type]
+            field=field,
             content_hash=content_hash,
         )
     quote, position = target.selector
     return Quote(
         document=target.source.removeprefix(_DOC),
-        field=field,  # type: ignore[arg-type]
+        field=field,
         start=position.start,
         end=position.end,
         exact=quote.exact,
@@ -268,7 +271,9 @@ def annotation_from_w3c(item: W3CAnnotation) -> ExportedAnnotation:
     """One annotation from a validated W3C annotation."""
     tags = tuple(b.value for b in item.body if b.purpose == "tagging")
     note = next((b.value for b in item.body if b.purpose == "commenting"), "")
-    status = next((b.value for b in item.body if b.purpose == "assessing"), "open")
+    status = _STATUS.validate_python(
+        next((b.value for b in item.body if b.purpose == "assessing"), "open")
+    )
     extras = item.parallax
     targets = item.targets()
     annotated = item.annotated_target()
@@ -298,7 +303,7 @@ def annotation_from_w3c(item: W3CAnnotation) -> ExportedAnnotation:
         target=target,
         tags=tags,
         note=note,
-        status=status,  # type: ignore[arg-type]
+        status=status,
         reviewer=item.creator.name,
         created=item.created,
         modified=item.modified,

@@ -10,10 +10,19 @@ and clusters in this process (:func:`parallax.core.cluster.cluster_signed`, what
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
+
+    from parallax.core.cluster import Cluster
+    from parallax.core.entities import AliasTable
+    from parallax.core.index.steps import SourceFile
 
 from parallax.core.cluster import Clustering, ClusterStats, cluster_signed, make_clustering
 from parallax.core.document import Document
@@ -68,7 +77,7 @@ def build_index(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
-    on_file=None,
+    on_file: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Read, cluster and analyse ``paths`` and write the index at ``output``."""
     options = options or Options()
@@ -92,7 +101,7 @@ def _build_local(
     options: Options,
     workers: int | None,
     progress: Progress | None,
-    on_file,
+    on_file: Callable[[str], None] | None,
 ) -> BuildResult:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
@@ -101,7 +110,7 @@ def _build_local(
         paths,
         include=list(options.include) if options.include else None,
         exclude=options.exclude,
-        format=options.input_format,  # type: ignore[arg-type]
+        format=options.input_format,
         on_file=on_file,
     )
     documents = list(corpus.documents)
@@ -161,7 +170,9 @@ def analyse_locally(
     keys = keys if keys is not None else origin_keys(documents)
     workers = workers or default_workers()
 
-    def arguments(number: int) -> tuple:
+    def arguments(
+        number: int,
+    ) -> tuple[str, int, list[tuple[int, Cluster]], list[Document], dict[str, str], AliasTable]:
         stories = parts[number]
         members = [by_id[i] for _, c in stories for i in c.documents]
         return (
@@ -184,7 +195,7 @@ def analyse_locally(
                 progress("analysing", done, total)
         return tables
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending = {}
+        pending: dict[Future[pa.Table], int] = {}
         queue = list(range(len(parts)))
         while queue or pending:
             while queue and len(pending) < workers * 2:
@@ -202,9 +213,9 @@ def analyse_locally(
 
 def finish(
     writer: IndexWriter,
-    tables: Sequence[Any],
-    files,
-    documents_or_counts,
+    tables: Sequence[pa.Table | None],
+    files: Sequence[SourceFile],
+    documents_or_counts: Sequence[Document] | dict[str, int],
     problems: Sequence[Problem],
     stats: ClusterStats,
     engine: str,

@@ -32,9 +32,10 @@ from __future__ import annotations
 import operator
 import time
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from parallax.core.cluster import (
     ClusterSettings,
@@ -67,15 +68,27 @@ from parallax.core.index.steps import (
 )
 from parallax.core.index.store import CorpusIndexError, IndexWriter
 
+if TYPE_CHECKING:
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
+    from distributed import Client, Future, LocalCluster
+
+    from parallax.core.cluster import Cluster
+    from parallax.core.entities import AliasTable
+    from parallax.core.errors import Problem
+    from parallax.core.index.steps import SourceFile
+    from parallax.core.ingest import FormatChoice
+
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 
 
-def _destination(keys: np.ndarray, salt: np.ndarray | int, parts: int) -> np.ndarray:
+def _destination(
+    keys: NDArray[np.uint64], salt: NDArray[np.uint64] | int, parts: int
+) -> NDArray[np.int64]:
     mixed = (keys ^ (np.asarray(salt, dtype=np.uint64) * _MIX)) * _MIX
     return ((mixed >> np.uint64(33)) % np.uint64(parts)).astype(np.int64)
 
 
-def _meta(signed: SignedPart) -> tuple[int, list[str], list, dict[str, int]]:
+def _meta(signed: SignedPart) -> tuple[int, list[str], list[Problem], dict[str, int]]:
     return signed.count, signed.ids, signed.problems, signed.files
 
 
@@ -90,7 +103,7 @@ def _scatter_keys(
     values = keys[rows, bands]
     where = _destination(values, bands.astype(np.uint64), parts)
     copy_where = _destination(signed.copy_keys, 0, parts)
-    out = {}
+    out: dict[int, tuple[np.ndarray, ...]] = {}
     for q in range(parts):
         mask = where == q
         copy_mask = copy_where == q
@@ -165,14 +178,14 @@ def _verify_block(
         subjects = first.subjects + second.subjects
 
     def local(pairs: np.ndarray) -> np.ndarray:
-        out = pairs - offsets[a]
+        out: np.ndarray = pairs - offsets[a]
         if a != b:
             in_second = pairs >= offsets[b]
             out[in_second] = pairs[in_second] - offsets[b] + first.count
         return out
 
     def back(pairs: np.ndarray) -> np.ndarray:
-        out = pairs + offsets[a]
+        out: np.ndarray = pairs + offsets[a]
         if a != b:
             in_second = pairs >= first.count
             out[in_second] = pairs[in_second] - first.count + offsets[b]
@@ -188,7 +201,7 @@ def _verify_block(
 
 def _route(
     part: ReadPart,
-    input_format: str,
+    input_format: FormatChoice,
     offset: int,
     ids: list[str],
     story_part: np.ndarray,
@@ -218,8 +231,12 @@ def _route(
 
 
 def _analyse_routed(
-    folder: str, number: int, stories: list, pieces: Sequence[Any], aliases
-):  # -> pyarrow.Table
+    folder: str,
+    number: int,
+    stories: list[tuple[int, Cluster]],
+    pieces: Sequence[pa.Table],
+    aliases: AliasTable,
+) -> pa.Table:
     """Analyse a story partition from the documents routed to it."""
     import pyarrow as pa
 
@@ -239,7 +256,7 @@ def _usage() -> tuple[int, float]:
     return usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
 
 
-def connect(scheduler: str | None, workers: int | None):
+def connect(scheduler: str | None, workers: int | None) -> tuple[Client, LocalCluster | None]:
     """A client of the scheduler at ``scheduler``, or of a LocalCluster of ``workers``
     single-threaded worker processes started for this run (closed with the client)."""
     from distributed import Client, LocalCluster
@@ -261,7 +278,12 @@ def connect(scheduler: str | None, workers: int | None):
     return Client(cluster), cluster
 
 
-def _wait(client, futures: list, stage: str, progress: Progress | None, weights=None) -> None:
+def _wait(
+    futures: list[Future[Any]],
+    stage: str,
+    progress: Progress | None,
+    weights: list[int] | None = None,
+) -> None:
     """Wait for ``futures`` (reporting progress); raise the first task error."""
     from distributed import as_completed
 
@@ -286,7 +308,7 @@ def build_with_dask(
     workers: int | None = None,
     scheduler: str | None = None,
     progress: Progress | None = None,
-    client=None,
+    client: Client | None = None,
 ) -> BuildResult:
     """Index ``paths`` into ``output`` on a Dask cluster."""
     if any(p == "-" for p in paths):
@@ -306,7 +328,16 @@ def build_with_dask(
             cluster.close()
 
 
-def _run(client, paths, output, files, problems, reads, options, progress) -> BuildResult:
+def _run(
+    client: Client,
+    paths: Sequence[str],
+    output: str,
+    files: list[SourceFile],
+    problems: list[Problem],
+    reads: list[ReadPart],
+    options: Options,
+    progress: Progress | None,
+) -> BuildResult:
     settings = options.settings
     timings: dict[str, float] = {}
     submit = client.submit
@@ -314,7 +345,7 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
 
     # map: read and sign each partition
     signed = [submit(sign_part, part, options, pure=False) for part in reads]
-    _wait(client, signed, "signing", progress, [len(p.files) for p in reads])
+    _wait(signed, "signing", progress, [len(p.files) for p in reads])
     metas = client.gather([submit(_meta, s, pure=False) for s in signed])
     counts = [m[0] for m in metas]
     problems = list(problems) + [p for m in metas for p in m[2]]
@@ -336,14 +367,14 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
     for q in range(buckets_n):
         pieces = [submit(operator.getitem, s, q, pure=False) for s in scattered]
         buckets.append(submit(_buckets, pieces, settings, offsets, pure=False))
-    _wait(client, buckets, "grouping", progress)
+    _wait(buckets, "grouping", progress)
     block_lists = client.gather([submit(_block_keys, b, pure=False) for b in buckets])
     del scattered
     timings["shuffle"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
     # verify: one task per block of pairs
-    by_block: dict[int, list] = {}
+    by_block: dict[int, list[Future[Any]]] = {}
     for q, blocks in enumerate(block_lists):
         for block in blocks:
             by_block.setdefault(block, []).append(
@@ -357,7 +388,7 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
                 _verify_block, block, pieces, signed[a], signed[b], offsets, settings, pure=False
             )
         )
-    _wait(client, verified_f, "verifying", progress)
+    _wait(verified_f, "verifying", progress)
     results = client.gather(verified_f)
     del buckets, by_block, verified_f
     timings["verify"] = time.perf_counter() - clock
@@ -392,7 +423,7 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
         written = [
             submit(write_signatures, folder, p, ids[p], s, pure=False) for p, s in enumerate(signed)
         ]
-        _wait(client, written, "writing", progress)
+        _wait(written, "writing", progress)
         del signed, written
 
         # route documents to story partitions, analyse and write each
@@ -438,7 +469,6 @@ def _run(client, paths, output, files, problems, reads, options, progress) -> Bu
                 )
             )
         _wait(
-            client,
             analysed,
             "analysing",
             progress,

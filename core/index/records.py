@@ -7,13 +7,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from parallax.core.align import Alignment, Cell, Row
 from parallax.core.cluster import Cluster
 from parallax.core.discrepancy import Discrepancy, Reading, ReadingGroup
 from parallax.core.document import Document, Origin
 from parallax.core.report import Story
+
+
+@overload
+def sortable_time(moment: datetime) -> datetime: ...
+
+
+@overload
+def sortable_time(moment: None) -> None: ...
 
 
 def sortable_time(moment: datetime | None) -> datetime | None:

@@ -22,7 +22,10 @@ This module is plain Python (no pyarrow), so ``parallax schema index`` works wit
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
 
 NAME = "parallax.index"
 VERSION = 1
@@ -137,7 +140,7 @@ def describe() -> dict[str, Any]:
     }
 
 
-def arrow_schema(table: str):  # -> pyarrow.Schema
+def arrow_schema(table: str) -> pa.Schema:
     """The pyarrow schema of one table, each field carrying its description."""
     import pyarrow as pa
 
@@ -148,7 +151,7 @@ def arrow_schema(table: str):  # -> pyarrow.Schema
     return pa.schema(fields, metadata={"schema": NAME, "version": str(VERSION), "table": table})
 
 
-def _arrow_type(kind: str):
+def _arrow_type(kind: str) -> pa.DataType:
     import pyarrow as pa
 
     kind = kind.strip()

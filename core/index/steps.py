@@ -13,11 +13,14 @@ import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
 
 import numpy as np
 
-from parallax.core.about import subject_keys
+from parallax.core.about import Subjects, subject_keys
 from parallax.core.annotations.anchoring import document_keys
 from parallax.core.cluster import (
     Cluster,
@@ -30,7 +33,7 @@ from parallax.core.cluster import (
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
-from parallax.core.ingest import iter_files, load
+from parallax.core.ingest import FormatChoice, iter_files, load
 from parallax.core.report import analyse_story
 
 #: ``progress(stage, done, total)``; stages: reading, signing, grouping, verifying, routing,
@@ -50,7 +53,7 @@ class Options:
 
     include: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
-    input_format: str = "auto"
+    input_format: FormatChoice = "auto"
     settings: ClusterSettings = field(default_factory=ClusterSettings)
     aliases: AliasTable = field(default_factory=AliasTable)
     partition_bytes: int = PARTITION_BYTES
@@ -113,9 +116,9 @@ def plan_reads(files: Sequence[SourceFile], partition_bytes: int) -> list[ReadPa
     return parts
 
 
-def read_part(part: ReadPart, input_format: str) -> tuple[list[Document], list[Problem]]:
+def read_part(part: ReadPart, input_format: FormatChoice) -> tuple[list[Document], list[Problem]]:
     """The documents of a read partition, numbered from 1 within it."""
-    corpus = load([f.path for f in part.files], format=input_format)  # type: ignore[arg-type]
+    corpus = load([f.path for f in part.files], format=input_format)
     return list(corpus.documents), list(corpus.problems)
 
 
@@ -128,7 +131,7 @@ class SignedPart:
     ids: list[str]  # as read; may be renamed if a copy was read in another partition
     tokens: list[str]
     signatures: np.ndarray
-    subjects: list[np.ndarray]
+    subjects: Subjects
     copy_keys: np.ndarray
     problems: list[Problem]
     files: dict[str, int]  # documents read per file
@@ -220,7 +223,7 @@ def analyse_part(
     documents: Sequence[Document],
     keys: dict[str, str],
     aliases: AliasTable,
-):  # -> pyarrow.Table
+) -> pa.Table:
     """Analyse a story partition with :func:`parallax.core.report.analyse_story` and write its
     part files; return its rows of the stories table (a pyarrow table)."""
     import pyarrow as pa

@@ -20,7 +20,11 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
+    import pyarrow.parquet as pq
 
 from parallax.core.cluster import Cluster
 from parallax.core.document import Document
@@ -258,15 +262,15 @@ class CorpusIndex:
             self.stories = pq.read_table(self.data / "stories.parquet", columns=names)
         except Exception as error:  # pyarrow raises several kinds for a damaged file
             raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
-        self._documents_meta = None
+        self._documents_meta: pa.Table | None = None
 
-    def full_stories(self):
+    def full_stories(self) -> pa.Table:
         """The whole stories table, labels included (for rewriting it)."""
         import pyarrow.parquet as pq
 
         return pq.read_table(self.data / "stories.parquet")
 
-    def labels(self):
+    def labels(self) -> pa.StringArray:
         """The stories' filter labels (titles and sources), in story order."""
         import pyarrow.parquet as pq
 
@@ -279,9 +283,12 @@ class CorpusIndex:
     @property
     def settings(self) -> dict[str, Any]:
         """The clustering settings the index was built with."""
-        return self.manifest.get("settings", {})
+        settings: dict[str, Any] = self.manifest.get("settings", {})
+        return settings
 
-    def _read_group(self, table: str, part: int, group: int, columns: list[str] | None = None):
+    def _read_group(
+        self, table: str, part: int, group: int, columns: list[str] | None = None
+    ) -> pa.Table:
         try:
             with _READING:  # the app reads from worker threads
                 return _parquet_file(str(self.data / part_name(table, part))).read_row_group(
@@ -290,13 +297,16 @@ class CorpusIndex:
         except Exception as error:
             raise CorpusIndexError(f"{self.path}: damaged index ({table}: {error})") from None
 
-    def _story_rows(self, table: str, story_id: str, part: int, group: int, columns=None):
+    def _story_rows(
+        self, table: str, story_id: str, part: int, group: int, columns: list[str] | None = None
+    ) -> list[dict[str, Any]]:
         import pyarrow.compute as pc
 
         if group < 0:
             return []
         chunk = self._read_group(table, part, group, columns)
-        return chunk.filter(pc.equal(chunk["story"], story_id)).to_pylist()
+        rows: list[dict[str, Any]] = chunk.filter(pc.equal(chunk["story"], story_id)).to_pylist()
+        return rows
 
     def location(self, story_id: str) -> dict[str, Any]:
         """The stories-table row of a story."""
@@ -305,7 +315,8 @@ class CorpusIndex:
         found = self.stories.filter(pc.equal(self.stories["id"], story_id))
         if not found.num_rows:
             raise KeyError(story_id)
-        return found.slice(0, 1).to_pylist()[0]
+        row: dict[str, Any] = found.slice(0, 1).to_pylist()[0]
+        return row
 
     def documents_of(self, story_id: str, where: dict[str, Any] | None = None) -> list[Document]:
         """The documents of a story, in input order."""
@@ -363,7 +374,7 @@ class CorpusIndex:
             "signatures": sorted(self.iter_records("signatures"), key=lambda r: r["id"]),
         }
 
-    def documents_meta(self):
+    def documents_meta(self) -> pa.Table:
         """id, index, origin key and story of every document (no bodies); read once."""
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -398,7 +409,7 @@ _READING = threading.Lock()
 
 
 @lru_cache(maxsize=64)
-def _parquet_file(path: str):
+def _parquet_file(path: str) -> pq.ParquetFile:
     import pyarrow.parquet as pq
 
     return pq.ParquetFile(path, memory_map=True)

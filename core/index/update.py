@@ -29,7 +29,10 @@ import shutil
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
 
 import numpy as np
 
@@ -119,7 +122,7 @@ def update_index(
     kept_meta = documents_meta.filter(pc.invert(stale))
     kept_meta = kept_meta.take(pc.sort_indices(kept_meta["index"]))
 
-    corpus = load([f.path for f in fresh], format=options.input_format)  # type: ignore[arg-type]
+    corpus = load([f.path for f in fresh], format=options.input_format)
     problems = list(problems) + list(corpus.problems)
     kept_ids: list[str] = kept_meta["id"].to_pylist()
     new_documents = _renumber(
@@ -253,7 +256,7 @@ def update_index(
             by_id = _documents_by_id(index, old_needed)
             documents += list(by_id.values())
         sub = Clustering(clusters=tuple(changed), settings=settings, stats=stats)
-        keys_of = _keys(index, documents, kept_meta, new_documents)
+        keys_of = _keys(documents, kept_meta, new_documents)
         tables = analyse_locally(
             str(folder),
             documents,
@@ -304,7 +307,7 @@ def update_index(
     return result
 
 
-def _documents_meta(index: CorpusIndex):
+def _documents_meta(index: CorpusIndex) -> pa.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -367,7 +370,9 @@ def _documents_by_id(index: CorpusIndex, ids: Sequence[str]) -> dict[str, Docume
     return out
 
 
-def _keys(index, documents, kept_meta, new_documents) -> dict[str, str]:
+def _keys(
+    documents: Sequence[Document], kept_meta: pa.Table, new_documents: Sequence[Document]
+) -> dict[str, str]:
     from parallax.core.index.steps import origin_keys
 
     keys = dict(zip(kept_meta["id"].to_pylist(), kept_meta["origin_key"].to_pylist(), strict=True))
@@ -387,7 +392,7 @@ def _link(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _carry_parts(index: CorpusIndex, kept: set[str], folder: Path):
+def _carry_parts(index: CorpusIndex, kept: set[str], folder: Path) -> tuple[pa.Table | None, int]:
     """Link parts whose stories are all kept; copy the kept stories of the others into new
     parts. Returns the kept stories' rows (located) and the next free part number."""
     import pyarrow as pa
@@ -476,7 +481,12 @@ def _carry_signatures(index: CorpusIndex, removed: set[str], folder: Path) -> No
             pq.write_table(table.filter(pc.invert(dropped)), target, compression="zstd")
 
 
-def _files(old_files, fresh: Sequence[SourceFile], gone, new_documents):
+def _files(
+    old_files: dict[str, dict[str, Any]],
+    fresh: Sequence[SourceFile],
+    gone: set[str],
+    new_documents: Sequence[Document],
+) -> tuple[list[SourceFile], dict[str, int]]:
     counts: dict[str, int] = {}
     for document in new_documents:
         counts[document.origin.path] = counts.get(document.origin.path, 0) + 1

@@ -28,6 +28,12 @@ _LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
 
 
+def _skip_whitespace(text: str, position: int) -> int:
+    """The first offset at or after ``position`` that is not JSON whitespace."""
+    match = _WHITESPACE.match(text, position)
+    return match.end() if match else position  # the pattern matches even nothing
+
+
 class _LongInteger:
     """An integer too long to convert; only its length is kept."""
 
@@ -69,7 +75,7 @@ def parse_json(text: str, *, path: str) -> Iterator[RawDocument | Problem]:
     Raises :class:`IngestError` when the text is not JSON at all.
     """
     text = text.removeprefix("\ufeff")
-    start = _WHITESPACE.match(text).end()  # type: ignore[union-attr]
+    start = _skip_whitespace(text, 0)
     if text[start : start + 1] == "[":
         yield from _parse_array(text, start, path)
         return
@@ -90,7 +96,7 @@ def parse_json(text: str, *, path: str) -> Iterator[RawDocument | Problem]:
                 path, _line_at(text, start), "expected JSON nested less deeply"
             ) from None
         raise IngestError(path, error.lineno, _describe(error)) from None
-    rest = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+    rest = _skip_whitespace(text, end)
     if rest >= len(text):
         if isinstance(value, dict) and isinstance(value.get("documents"), list):
             for item in value["documents"]:
@@ -136,7 +142,7 @@ def _array_records(text: str, start: int, path: str) -> Iterator[RawDocument | P
         return line
 
     while True:
-        position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+        position = _skip_whitespace(text, position)
         if text[position : position + 1] == "]":
             return
         try:
@@ -146,7 +152,7 @@ def _array_records(text: str, start: int, path: str) -> Iterator[RawDocument | P
         except RecursionError:
             raise IngestError(path, line_at(position), "expected JSON nested less deeply") from None
         yield _record(value, line_at(position), path)
-        position = _WHITESPACE.match(text, end).end()  # type: ignore[union-attr]
+        position = _skip_whitespace(text, end)
         separator = text[position : position + 1]
         if separator == ",":
             position += 1
