@@ -9,11 +9,11 @@ a screen.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.signal import Signal
 
@@ -30,7 +30,7 @@ from parallax.tui.exporting import (
     with_format,
 )
 from parallax.tui.index_session import IndexSession
-from parallax.tui.session import ReviewSession
+from parallax.tui.session_protocol import Session
 from parallax.tui.settings import Settings
 from parallax.tui.story_view import StoryView
 from parallax.tui.text import plain, plural, quote
@@ -38,6 +38,8 @@ from parallax.tui.widgets.status import AnnotationState
 
 if TYPE_CHECKING:
     from textual.app import App
+
+    from parallax.core.annotations import Stored, Target
 
 DECISIONS = ("confirmed", "dismissed")
 
@@ -64,33 +66,24 @@ class Change:
 class AnnotationController:
     """Tags, notes, decisions, undo and redo, reload and export, for one reviewer."""
 
-    def __init__(self, app: App, settings: Settings) -> None:
+    def __init__(self, app: App[None], settings: Settings) -> None:
         self.app = app
         self.settings = settings
         self.book: AnnotationBook | None = None
-        self.session: ReviewSession | None = None
+        self.session: Session | None = None
         self.workspace_path: Path | None = None
         self.changed: Signal[Change] = Signal(app, "annotations-changed")
         self.last_export: tuple[ExportFormat, Path] | None = None
 
     # --- opening ------------------------------------------------------------------------------
 
-    def open(self, session: ReviewSession, path: Path | None) -> None:
+    def open(self, session: Session, path: Path | None) -> None:
         """Open the workspace and place its annotations. A workspace that cannot be written
         opens read-only; one that cannot be read (damaged, not a workspace, newer) is left
         untouched and the app works without its annotations, saying why."""
         self.workspace_path = path
         self.session = session
-        workspace: Workspace | None = None
-        problem: str | None = None
-        try:
-            workspace = Workspace.in_memory() if path is None else Workspace.open(path)
-        except WorkspaceError as error:
-            problem = str(error)
-            try:
-                workspace = Workspace.open(path, readonly=True)  # type: ignore[arg-type]
-            except WorkspaceError:
-                workspace = None
+        workspace, problem = self._workspace(path)
         book: AnnotationBook | None = None
         if workspace is not None:
             try:
@@ -128,7 +121,22 @@ class AnnotationController:
             )
 
     @staticmethod
-    def _book(session: ReviewSession, workspace: Workspace) -> AnnotationBook:
+    def _workspace(path: Path | None) -> tuple[Workspace | None, str | None]:
+        """The workspace at ``path`` (in memory without one), read-only when it cannot be
+        written, or ``None`` when it cannot be read; and the problem met, if any."""
+        if path is None:
+            return Workspace.in_memory(), None
+        try:
+            return Workspace.open(path), None
+        except WorkspaceError as error:
+            problem = str(error)
+        try:
+            return Workspace.open(path, readonly=True), problem
+        except WorkspaceError:
+            return None, problem
+
+    @staticmethod
+    def _book(session: Session, workspace: Workspace) -> AnnotationBook:
         if isinstance(session, IndexSession):  # documents are read from the index as needed
             return session.annotation_book(workspace)
         return AnnotationBook(workspace, session.corpus.documents)
@@ -192,7 +200,9 @@ class AnnotationController:
             return None
         return self.book
 
-    def _target(self, book: AnnotationBook, subject: Subject):
+    def _target(
+        self, book: AnnotationBook, subject: Subject
+    ) -> tuple[Target | None, Annotation | None]:
         reviewer = self.settings.reviewer
         if subject.span is not None:
             document, start, end = subject.span
@@ -214,7 +224,7 @@ class AnnotationController:
         target = book.target_for(subject.discrepancy, subject.cluster, prefer=subject.prefer)
         return target, book.mine(subject.discrepancy.id, reviewer)
 
-    def _apply(self, book: AnnotationBook, subject: Subject, **changes) -> Annotation | None:
+    def _apply(self, book: AnnotationBook, subject: Subject, **changes: Any) -> Annotation | None:
         target, existing = self._target(book, subject)
         if target is None:
             self.app.bell()
@@ -340,7 +350,7 @@ class AnnotationController:
 
     # --- export -------------------------------------------------------------------------------
 
-    def export(self, session: ReviewSession, first_source: Path | None) -> None:
+    def export(self, session: Session, first_source: Path | None) -> None:
         """Ask for a format and a path (remembered for next time), then export in a worker."""
         from parallax.tui.screens.annotate import ExportScreen
 
@@ -370,7 +380,9 @@ class AnnotationController:
 
         self.app.push_screen(ExportScreen(kind, path, with_format), chosen)
 
-    def _write_export(self, kind: ExportFormat, path: Path, session, stored) -> None:
+    def _write_export(
+        self, kind: ExportFormat, path: Path, session: Session, stored: Sequence[Stored]
+    ) -> None:
         notify: Callable[..., None] = partial(self.app.call_from_thread, self.app.notify)
         try:
             text, count = export_text(kind, session, stored)

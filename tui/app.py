@@ -25,6 +25,7 @@ from parallax.tui.screens.help import HelpScreen
 from parallax.tui.screens.review import ReviewScreen
 from parallax.tui.screens.stories import StoriesScreen
 from parallax.tui.session import ReviewSession, Sources
+from parallax.tui.session_protocol import Session, SessionSources
 from parallax.tui.settings import Settings
 from parallax.tui.text import plain, plural
 
@@ -42,9 +43,9 @@ class ParallaxApp(App[None]):
     def __init__(
         self,
         settings: Settings,
-        sources: Sources | None = None,
+        sources: SessionSources | None = None,
         *,
-        session: ReviewSession | None = None,
+        session: Session | None = None,
     ) -> None:
         super().__init__()
         if sources is None and session is None:
@@ -99,7 +100,8 @@ class ParallaxApp(App[None]):
     @work(thread=True, exclusive=True, group="load")
     def load_sources(self) -> None:
         """Read and cluster the sources off the event loop, showing progress."""
-        assert self.sources is not None
+        # An index comes opened (make_app's ``session``): only files are read here.
+        assert isinstance(self.sources, Sources)
         labels = {"signing": "Signing documents", "grouping": "Grouping", "verifying": "Verifying"}
 
         def progress(stage: str, done: int, total: int) -> None:
@@ -174,7 +176,7 @@ class ParallaxApp(App[None]):
             return
         self.push_screen(HelpScreen(self.screen))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Every action of the current screen, by name, in the command palette."""
         yield from super().get_system_commands(screen)
         seen = set()
@@ -208,7 +210,7 @@ class ParallaxApp(App[None]):
 
 
 def make_app(
-    settings: Settings, sources: Sources | None = None, *, session: ReviewSession | None = None
+    settings: Settings, sources: SessionSources | None = None, *, session: Session | None = None
 ) -> ParallaxApp:
     """Build the app from settings and what to review (sources to load, or a loaded session)."""
     return ParallaxApp(settings, sources, session=session)

@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO, cast
 
 from rich.console import Console
 
@@ -142,11 +142,15 @@ class _Diagnostics:
         return getattr(self._stream, name)
 
 
+class _Writable(Protocol):
+    def write(self, text: str, /) -> object: ...
+
+
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose messages never carry a raw control character (an argument
     may hold anything)."""
 
-    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+    def _print_message(self, message: str, file: _Writable | None = None) -> None:
         super()._print_message(neutralize(message) if message else message, file)
 
 
@@ -283,7 +287,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_workspace_options(importing)
 
     index_cli.add_index_parser(
-        commands, _add_input_options, _add_cluster_options, _add_alias_option
+        commands.add_parser, _add_input_options, _add_cluster_options, _add_alias_option
     )
 
     schema = commands.add_parser(
@@ -721,9 +725,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if arguments and arguments[0] in COMMANDS:
             args = build_parser().parse_args(arguments)
-            out = _GuardedOutput(sys.stdout)
-            err = _Diagnostics(sys.stderr)
-            code = COMMANDS[args.command](args, out, err)  # type: ignore[arg-type]
+            # Both wrappers hand every other attribute of TextIO to the stream they wrap.
+            out = cast(TextIO, _GuardedOutput(sys.stdout))
+            err = cast(TextIO, _Diagnostics(sys.stderr))
+            code = COMMANDS[args.command](args, out, err)
             out.flush()
             return code
         if any(a in ("-h", "--help") for a in arguments):

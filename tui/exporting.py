@@ -15,7 +15,7 @@ from parallax.core.align import Alignment
 from parallax.core.annotations import Stored
 from parallax.core.export.render import render_export
 from parallax.core.report import Report, Story, summarise
-from parallax.tui.session import ReviewSession
+from parallax.tui.session_protocol import Session
 
 ExportFormat = Literal["json", "w3c", "csv", "markdown"]
 
@@ -34,7 +34,7 @@ def extension(kind: str) -> str:
     return next(ext for key, _, ext in FORMATS if key == kind)
 
 
-def corpus_name(session: ReviewSession, first_source: Path | None = None) -> str:
+def corpus_name(session: Session, first_source: Path | None = None) -> str:
     """A file-name-safe name for the corpus: its first source (file stem or folder name)."""
     path = first_source
     if path is None and session.corpus.documents:
@@ -58,9 +58,7 @@ def with_format(path: Path, kind: str) -> Path:
     return path.with_name(f"{stem}.{extension(kind)}")
 
 
-def export_text(
-    kind: ExportFormat, session: ReviewSession, stored: Sequence[Stored]
-) -> tuple[str, int]:
+def export_text(kind: ExportFormat, session: Session, stored: Sequence[Stored]) -> tuple[str, int]:
     """The export text and the number of annotations in it, as the command line writes it
     (:func:`parallax.core.export.render.render_export`), with the stories the session has
     already analysed (kept or recomputed there), so nothing the app has is analysed again."""
@@ -74,7 +72,7 @@ def export_text(
     return render_export(kind, documents, session.clustering, stored, report=report)
 
 
-def _story(session: ReviewSession, cluster_id: str) -> Story:
+def _story(session: Session, cluster_id: str) -> Story:
     cluster = session.cluster(cluster_id)
     if len(cluster.documents) > 1:
         return session.story(cluster_id)

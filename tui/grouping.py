@@ -95,8 +95,8 @@ def _derived(
         return []
     # A reading moved by some versions is still one reading: its size decides the minority.
     sizes: dict[str, int] = {}
-    for (reading, _), columns in buckets.items():
-        sizes[reading] = sizes.get(reading, 0) + len(columns)
+    for (text, _), columns in buckets.items():
+        sizes[text] = sizes.get(text, 0) + len(columns)
     largest = max(sizes.values())
     groups = [
         Group(

@@ -7,10 +7,15 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from parallax.core.index.schema import describe
+
+if TYPE_CHECKING:
+    from parallax.core.entities import AliasTable
+    from parallax.tui.settings import Settings
 
 EXIT_INDEX = 4
 
@@ -33,9 +38,18 @@ class IndexProblem(Exception):
     """The index cannot be used or written (exit code 4)."""
 
 
-def add_index_parser(commands, add_input_options, add_cluster_options, add_alias_option) -> None:
-    """Register ``parallax index``."""
-    index = commands.add_parser(
+class _AddInputOptions(Protocol):
+    def __call__(self, parser: argparse.ArgumentParser, *, format_flag: bool) -> None: ...
+
+
+def add_index_parser(
+    add_parser: Callable[..., argparse.ArgumentParser],
+    add_input_options: _AddInputOptions,
+    add_cluster_options: Callable[[argparse.ArgumentParser], None],
+    add_alias_option: Callable[[argparse.ArgumentParser], None],
+) -> None:
+    """Register ``parallax index`` (``add_parser`` is the subcommands' ``add_parser``)."""
+    index = add_parser(
         "index",
         help="cluster and analyse a corpus once into an on-disk index (Parquet)",
         description="Read PATHS, group the documents into stories, analyse every story and "
@@ -79,7 +93,14 @@ def _positive(text: str) -> int:
     return value
 
 
-def run_index(args: argparse.Namespace, out: TextIO, err: TextIO, *, aliases, usage_error) -> int:
+def run_index(
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+    *,
+    aliases: AliasTable,
+    usage_error: Callable[[str], Exception],
+) -> int:
     """``parallax index``: build or update an index."""
     from parallax.core.cluster import ClusterSettings
     from parallax.core.index.steps import Options
@@ -168,7 +189,7 @@ def looks_like_index(paths: list[str]) -> bool:
     return len(paths) == 1 and is_index(paths[0])
 
 
-def run_app_on_index(args: argparse.Namespace, settings, *, aliases) -> int:
+def run_app_on_index(args: argparse.Namespace, settings: Settings, *, aliases: AliasTable) -> int:
     """``parallax INDEX``: the app on an index (its stories table is read before it starts)."""
     from parallax.core.index.store import CorpusIndex, CorpusIndexError
     from parallax.tui.app import make_app

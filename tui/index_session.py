@@ -14,7 +14,10 @@ from collections import OrderedDict
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, overload
+
+if TYPE_CHECKING:
+    import pyarrow as pa  # untyped: its names stand for Any, as documentation
 
 from parallax.core.annotations import Annotation, Target, Workspace, WorkspaceError
 from parallax.core.annotations.book import AnnotationBook
@@ -46,17 +49,20 @@ class IndexSources:
         """The workspace lives in the index folder."""
         return Path(self.path)
 
-    def load_session(self, progress=None) -> IndexSession:
-        """Open the index (reads the stories table only)."""
-        return IndexSession(CorpusIndex(self.path), self.aliases)
+
+_T = TypeVar("_T")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
-class _Lru(OrderedDict):
+class _Lru(OrderedDict[_K, _V], Generic[_K, _V]):
+    """The last ``size`` entries put."""
+
     def __init__(self, size: int) -> None:
         super().__init__()
         self.size = size
 
-    def put(self, key, value) -> None:
+    def put(self, key: _K, value: _V) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.size:
@@ -76,15 +82,15 @@ class IndexSession:
         }
         self._sizes = stories["documents"].to_numpy()
         self._counts = {name: stories[name].to_numpy() for name in ("high", "medium", "low")}
-        self._stories: _Lru = _Lru(_KEEP)
-        self._documents: _Lru = _Lru(_KEEP)
-        self._discrepancy_ids: _Lru = _Lru(4096)
+        self._stories: _Lru[str, Story] = _Lru(_KEEP)
+        self._documents: _Lru[str, list[Document]] = _Lru(_KEEP)
+        self._discrepancy_ids: _Lru[str, tuple[str, ...]] = _Lru(4096)
         self._lock = threading.Lock()
         self.problems = list(index.manifest.get("problems", []))
         self.documents = _Documents(self)
-        self.book: IndexBook | None = None
+        self.book: AnnotationBook | None = None
         self.relink_problem: str | None = None
-        self._labels = None
+        self._labels: pa.StringArray | None = None
         self._annotated_for: object = None
         self._annotated_clusters: set[str | None] = set()
 
@@ -115,7 +121,7 @@ class IndexSession:
             for name in names
         }
 
-    def labels(self):
+    def labels(self) -> pa.StringArray:
         """What the filter matches, per story: read on the first filter."""
         if self._labels is None:
             self._labels = self.index.labels()
@@ -129,7 +135,7 @@ class IndexSession:
             found = self.index.documents_of(cluster_id, self._where(cluster_id))
             with self._lock:
                 self._documents.put(cluster_id, found)
-            if self.book is not None:
+            if isinstance(self.book, IndexBook):
                 self.book.include(found)  # a story opened: its annotations can be placed
         return found
 
@@ -138,8 +144,9 @@ class IndexSession:
         import pyarrow.compute as pc
 
         meta = self.index.documents_meta()
-        at = pc.index(meta["id"], document_id).as_py()
-        return None if at < 0 else meta["story"][at].as_py()
+        at: int = pc.index(meta["id"], document_id).as_py()
+        story: str | None = None if at < 0 else meta["story"][at].as_py()
+        return story
 
     def is_analysed(self, cluster_id: str) -> bool:
         """Always: the index holds every story's analysis."""
@@ -202,7 +209,7 @@ class IndexSession:
 
     def attach(self, book: AnnotationBook | None) -> None:
         """Relink ``book``'s annotations in the stories read from now on, and those in memory."""
-        self.book = book  # type: ignore[assignment]
+        self.book = book
         self.relink_analysed()
 
     def relink(self, story: Story) -> None:
@@ -233,9 +240,8 @@ class IndexSession:
         """Stories that annotations refer to."""
         if self.book is None:
             return []
-        return [
-            a.target.cluster for a in self.book.annotations() if a.target.cluster in self.position
-        ]
+        clusters = (a.target.cluster for a in self.book.annotations())
+        return [c for c in clusters if c is not None and c in self.position]
 
     @property
     def corpus(self) -> Corpus:
@@ -254,11 +260,11 @@ class IndexSession:
         return Clustering(clusters=clusters, settings=settings, stats=stats)
 
 
-class _Positions(Mapping):
+class _Positions(Mapping[str, int]):
     """Story id -> position in the stories table, from a sorted array of 48-bit numbers (the
     ids are ``c`` and 12 hex digits): a few bytes per story instead of a dict of strings."""
 
-    def __init__(self, ids) -> None:
+    def __init__(self, ids: pa.StringArray) -> None:
         import numpy as np
 
         numbers = np.fromiter((int(i[1:], 16) for i in ids.to_pylist()), np.int64, len(ids))
@@ -266,7 +272,13 @@ class _Positions(Mapping):
         self._sorted = numbers[self._order]
         self._ids = ids
 
-    def get(self, key, default=None):
+    @overload
+    def get(self, key: str, /) -> int | None: ...
+
+    @overload
+    def get(self, key: str, default: int | _T, /) -> int | _T: ...
+
+    def get(self, key: str, default: object = None, /) -> object:
         import numpy as np
 
         try:
@@ -286,31 +298,37 @@ class _Positions(Mapping):
             raise KeyError(key)
         return found
 
-    def __contains__(self, key) -> bool:
-        return self.get(key) is not None
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self._ids.to_pylist())
 
     def __len__(self) -> int:
         return len(self._ids)
 
 
-class _Documents(Mapping):
+class _Documents(Mapping[str, Document]):
     """Documents by id, read from the index when asked for."""
 
     def __init__(self, session: IndexSession) -> None:
         self.session = session
         self.total = int(session.index.manifest.get("counts", {}).get("documents", 0))
-        self._cache: _Lru = _Lru(256)
+        self._cache: _Lru[str, Document] = _Lru(256)
 
     def __len__(self) -> int:
         return self.total
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         raise TypeError("an index's documents are read a story at a time")
 
-    def get(self, key, default=None):
+    @overload
+    def get(self, key: str, /) -> Document | None: ...
+
+    @overload
+    def get(self, key: str, default: Document | _T, /) -> Document | _T: ...
+
+    def get(self, key: str, default: object = None, /) -> object:
         found = self._cache.get(key)
         if found is None:  # most often a document of a story just opened
             with self.session._lock:
@@ -329,8 +347,8 @@ class _Documents(Mapping):
             raise KeyError(key)
         return found
 
-    def __contains__(self, key) -> bool:
-        return self.get(key) is not None
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
 
 
 class IndexBook(AnnotationBook):
@@ -357,7 +375,7 @@ class IndexBook(AnnotationBook):
         self.reload()
 
     def annotate(self, target: Target, reviewer: str, **changes: Any) -> Annotation:
-        if target.cluster in self.session.position:
+        if target.cluster is not None and target.cluster in self.session.position:
             self.include(self.session.documents_of(target.cluster))
         return super().annotate(target, reviewer, **changes)
 
@@ -421,7 +439,8 @@ class IndexStories:
 
         view = pa.table(columns)
         order = pc.sort_indices(view, sort_keys=[*keys, ("pos", "ascending")])
-        return pc.take(table["id"], order).to_pylist()
+        ids: list[str] = pc.take(table["id"], order).to_pylist()
+        return ids
 
     def row(self, story_id: str) -> StoryRow:
         row = self.session._where(

@@ -185,7 +185,11 @@ def display_order(rows: Sequence[Row]) -> list[Placement]:
         for c in present:
             chains[c].append(i)
     for c, chain in enumerate(chains):
-        chain.sort(key=lambda i, c=c: (body[i].cells[c].start or 0, i))
+
+        def in_version_order(i: int, c: int = c) -> tuple[int, int]:
+            return (body[i].cells[c].start or 0, i)
+
+        chain.sort(key=in_version_order)
     head = [0] * versions
     pending = [len(m) for m in members]  # members still to show their cell in the row itself
     at_head = [0] * len(body)
@@ -336,12 +340,16 @@ class StoryLayout:
             return None
         within = y - self.row_top[row]
         spans = self._per_pane[pane][row]
-        if spans == _GAP:
-            return PaneLine(row, None, None, within == 0, True)
-        if spans == _ELSEWHERE:
-            return PaneLine(row, None, None, within == 0, False, elsewhere=True)
-        if spans == _BLANK:
-            return PaneLine(row, None, None, within == 0, False, blank=True)
+        if isinstance(spans, str):  # no text of this version here: which kind of nothing
+            return PaneLine(
+                row,
+                None,
+                None,
+                within == 0,
+                spans == _GAP,
+                elsewhere=spans == _ELSEWHERE,
+                blank=spans == _BLANK,
+            )
         if within < len(spans):
             start, end = spans[within]
             return PaneLine(row, start, end, within == 0, False)

@@ -8,8 +8,15 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.text import Text
+from rich.markup import escape
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
 from parallax.core.safe import neutralize
 
@@ -28,13 +35,14 @@ class StageProgress:
 
     def __init__(self, progress: Progress | None) -> None:
         self._progress = progress
-        self._tasks: dict[str, int] = {}
+        self._tasks: dict[str, TaskID] = {}
 
     def on_file(self, path: str) -> None:
         """A file is about to be read."""
         if self._progress is None:
             return
-        label = Text("Reading ") + Text(neutralize(path, keep_newlines=False)[-50:])
+        # The description column reads markup: a path is escaped.
+        label = "Reading " + escape(neutralize(path, keep_newlines=False)[-50:])
         task = self._tasks.get("reading")
         if task is None:
             self._tasks["reading"] = self._progress.add_task(label, total=None)

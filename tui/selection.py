@@ -9,8 +9,9 @@ and offsets; they look only at the text near the selection, so long documents co
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from parallax.core.segment import CITATION_RUN, CJK_RANGES
+from parallax.core.text import CITATION_RUN, CJK_RANGES
 
 TOKEN = re.compile(
     rf"{CITATION_RUN.pattern}"
@@ -21,7 +22,7 @@ TOKEN = re.compile(
 _WINDOW = 400  # characters looked at behind an offset
 
 
-def _tokens_from(body: str, offset: int):
+def _tokens_from(body: str, offset: int) -> Iterator[tuple[int, int]]:
     """Tokens from a little before ``offset`` on (so the ones near it are whole)."""
     for match in TOKEN.finditer(body, max(0, offset - _WINDOW)):
         yield match.start(), match.end()

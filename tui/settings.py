@@ -22,7 +22,7 @@ import getpass
 import sys
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from platformdirs import user_config_dir
 from pydantic import BaseModel, Field, ValidationError
@@ -128,8 +128,10 @@ class Settings(BaseSettings):
             raise ConfigError(f"{path}: no such configuration file")
         if exists:
             _check_toml(path)
-        bound = type(
-            "FileSettings", (cls,), {"model_config": {**cls.model_config, "toml_file": path}}
+        # A subclass that reads this file (pydantic-settings takes the file from the class).
+        bound = cast(
+            "type[Settings]",
+            type("FileSettings", (cls,), {"model_config": {**cls.model_config, "toml_file": path}}),
         )
         try:
             return bound(**{k: v for k, v in overrides.items() if v is not None})

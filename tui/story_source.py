@@ -9,11 +9,12 @@ a corpus index, without reading any document.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple, Protocol
 
 from rapidfuzz import fuzz, process, utils
 
-from parallax.tui.session import ReviewSession
+from parallax.tui.session_protocol import Session
 
 #: Orders the Stories table can be sorted in (``S`` cycles through them).
 SORTS = ("severity", "date", "source", "title", "versions")
@@ -57,22 +58,26 @@ class StorySource(Protocol):
         ...
 
 
-def story_source(session) -> StorySource:
+#: What stories sort by: compared item by item.
+SortKey = tuple[float | str, ...]
+
+
+def story_source(session: Session) -> StorySource:
     """The source of a session: its own when it has one (an index), else read from files."""
-    own = getattr(session, "story_source", None)
-    return own() if callable(own) else FilesStories(session)
+    own: Callable[[], StorySource] | None = getattr(session, "story_source", None)
+    return own() if own is not None else FilesStories(session)
 
 
 class FilesStories:
     """Stories of a session of parsed documents."""
 
-    def __init__(self, session: ReviewSession) -> None:
+    def __init__(self, session: Session) -> None:
         self.session = session
 
-    def _sort_key(self, sort: str):
+    def _sort_key(self, sort: str) -> Callable[[str], SortKey]:
         session = self.session
 
-        def severity(cluster_id: str) -> tuple:
+        def severity(cluster_id: str) -> SortKey:
             cluster = session.cluster(cluster_id)
             single = len(cluster.documents) == 1
             position = session.position[cluster_id]
@@ -84,7 +89,7 @@ class FilesStories:
         if sort == "severity":
             return severity
 
-        def other(cluster_id: str) -> tuple:
+        def other(cluster_id: str) -> SortKey:
             documents = session.documents_of(cluster_id)
             position = session.position[cluster_id]
             if sort == "versions":

@@ -44,7 +44,7 @@ class Filter:
 
     def describe(self) -> str:
         """A short label for the status line."""
-        parts = sorted(self.severities, key=SEVERITY_RANK.get) + sorted(self.kinds)
+        parts = sorted(self.severities, key=SEVERITY_RANK.__getitem__) + sorted(self.kinds)
         return ",".join(parts) if parts else "all"
 
 

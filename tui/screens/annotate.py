@@ -219,9 +219,9 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
 
     @on(OptionList.OptionHighlighted, "#export-formats")
     def _format_moved(self, event: OptionList.OptionHighlighted) -> None:
-        kind = event.option.id or "json"
+        kind: ExportFormat = next((k for k, _, _ in FORMATS if k == event.option.id), "json")
         if kind != self.kind:
-            self.kind = kind  # type: ignore[assignment]
+            self.kind = kind
             field = self.query_one(Input)
             field.value = str(self.retarget(Path(field.value.strip() or str(self.path)), kind))
 

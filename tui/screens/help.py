@@ -19,7 +19,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("q", "close", "Close", show=False, id="close_help_q"),
     ]
 
-    def __init__(self, screen: Screen) -> None:
+    def __init__(self, screen: Screen[object]) -> None:
         super().__init__()
         self.target = screen
 

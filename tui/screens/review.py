@@ -25,7 +25,8 @@ from parallax.core.report import Story
 from parallax.tui.annotating import DECISIONS, AnnotationController, Change, Subject
 from parallax.tui.grouping import choose_columns
 from parallax.tui.navigation import follow, next_undecided, step
-from parallax.tui.session import ReviewSession
+from parallax.tui.screens import parallax_app
+from parallax.tui.session_protocol import Session
 from parallax.tui.settings import Settings
 from parallax.tui.story_view import Filter, StoryView
 from parallax.tui.text import quote, version_label
@@ -52,7 +53,7 @@ def brief(view: StoryView, discrepancy: Discrepancy) -> str:
     return " / ".join(parts)
 
 
-class ReviewScreen(Screen):
+class ReviewScreen(Screen[None]):
     """One story: aligned panes, headers, legend, status line, detail area and a list."""
 
     # The order is the footer's: the keys that matter most come first, so a narrow terminal
@@ -114,7 +115,7 @@ class ReviewScreen(Screen):
 
     def __init__(
         self,
-        session: ReviewSession,
+        session: Session,
         order: list[str],
         index: int,
         *,
@@ -529,7 +530,7 @@ class ReviewScreen(Screen):
         self.annotations.reload()
 
     def action_export(self) -> None:
-        self.annotations.export(self.session, getattr(self.app, "first_source", None))
+        self.annotations.export(self.session, parallax_app(self).first_source)
 
     def _annotations_changed(self, change: Change) -> None:
         """The controller changed something: redraw what shows annotations."""

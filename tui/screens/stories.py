@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -13,7 +13,8 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from textual.widgets.data_table import CellDoesNotExist
 
 from parallax.tui.annotating import AnnotationController, Change
-from parallax.tui.session import ReviewSession
+from parallax.tui.screens import parallax_app
+from parallax.tui.session_protocol import Session
 from parallax.tui.story_source import SORTS, StorySource, story_source
 from parallax.tui.text import plural, untrusted
 
@@ -23,7 +24,7 @@ _SLICE_ROWS = 250
 _MAX_ROWS = 2_000
 
 
-class StoriesScreen(Screen):
+class StoriesScreen(Screen[None]):
     """Every story of the corpus; Enter opens one (also from the filter field), typing
     filters."""
 
@@ -45,7 +46,7 @@ class StoriesScreen(Screen):
     def __init__(self, annotations: AnnotationController) -> None:
         super().__init__()
         self.annotations = annotations
-        self.session: ReviewSession | None = None
+        self.session: Session | None = None
         self.source: StorySource | None = None
         self.matching = 0  # stories the filter keeps (the table shows at most _MAX_ROWS)
         self.order: list[str] = []  # cluster ids shown, in table order
@@ -72,7 +73,7 @@ class StoriesScreen(Screen):
         table.focus()
         self.annotations.changed.subscribe(self, self._annotations_changed, immediate=True)
         self._ready = True
-        session = self.app.session  # type: ignore[attr-defined]
+        session = parallax_app(self).session
         if session is not None:
             self.show_session(session)
 
@@ -86,7 +87,7 @@ class StoriesScreen(Screen):
         bar = self.query_one("#loading-bar", ProgressBar)
         bar.update(total=max(total, 1), progress=done)
 
-    def show_session(self, session: ReviewSession) -> None:
+    def show_session(self, session: Session) -> None:
         """The corpus is loaded: fill the table (when mounted: mounting shows it otherwise)."""
         if not self._ready:
             return
@@ -95,7 +96,7 @@ class StoriesScreen(Screen):
         self.query_one("#loading").display = False
         self.query_one(DataTable).display = True
         self.query_one("#story-filter").display = True
-        self.hide_singletons = self.app.settings.hide_singletons  # type: ignore[attr-defined]
+        self.hide_singletons = parallax_app(self).settings.hide_singletons
         self.refresh_table()
         self.query_one(DataTable).focus()
 
@@ -121,7 +122,7 @@ class StoriesScreen(Screen):
         ("reviewed", "Done", 5),
     )
 
-    def _add_columns(self, table: DataTable) -> None:
+    def _add_columns(self, table: DataTable[Text]) -> None:
         """Columns sized to the terminal: the title takes what the others leave."""
         width = max(self.app.size.width, 60)
         self._columns_for = width
@@ -182,7 +183,7 @@ class StoriesScreen(Screen):
             summary += f" · sorted by {self.sort_by}"
         self.query_one("#stories-summary", Static).update(Text(summary))
 
-    def _add_rows(self, table: DataTable, start: int, stop: int, generation: int) -> None:
+    def _add_rows(self, table: DataTable[Text], start: int, stop: int, generation: int) -> None:
         if generation != self._generation:
             return  # the table was rebuilt meanwhile
         ids = self.order
@@ -209,7 +210,7 @@ class StoriesScreen(Screen):
                 except CellDoesNotExist:
                     return  # the table is being rebuilt; the rebuild shows the new counts
 
-    def _cells(self, number: int, cluster_id: str) -> list:
+    def _cells(self, number: int, cluster_id: str) -> list[Text]:
         assert self.source is not None and self.session is not None
         row = self.source.row(cluster_id)
         counts = ["…", "…", "…"]
@@ -266,7 +267,7 @@ class StoriesScreen(Screen):
         if self.focused is self.query_one("#story-filter", Input):
             table.focus()  # the filter stays applied; Escape clears it
         row = min(max(table.cursor_row, 0), len(self.order) - 1)
-        self.app.open_story(self.order, row)  # type: ignore[attr-defined]
+        parallax_app(self).open_story(self.order, row)
 
     @on(DataTable.RowSelected)
     def _row_selected(self, event: DataTable.RowSelected) -> None:
@@ -303,7 +304,7 @@ class StoriesScreen(Screen):
         event.stop()
         self.action_open()
 
-    def on_key(self, event) -> None:
+    def on_key(self, event: events.Key) -> None:
         """Typing a letter that is not a binding starts filtering."""
         table = self.query_one(DataTable)
         if self.focused is not table or not event.is_printable or not event.character:

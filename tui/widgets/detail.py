@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from rich.cells import cell_len
+from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -53,7 +55,7 @@ class DetailPanel(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._lines_for: tuple[tuple, list[Text]] | None = None
+        self._lines_for: tuple[tuple[object, ...], list[Text]] | None = None
         self._height = 0
 
     def watch_expanded(self, expanded: bool) -> None:
@@ -85,7 +87,7 @@ class DetailPanel(Widget):
     def _width(self) -> int:
         return max(20, self.content_region.width or (self.app.size.width - 2))
 
-    def get_content_height(self, container, viewport, width: int) -> int:
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return max(1, len(self._lines(width)))
 
     def render(self) -> Text:
@@ -125,7 +127,7 @@ class DetailPanel(Widget):
                 prefix.append("(nothing here)", self.get_component_rich_style("detail--absent"))
                 lines.append(prefix)
                 continue
-            style = self.get_component_rich_style("detail--odd") if odd else ""
+            style = self.get_component_rich_style("detail--odd") if odd else Style()
             reading = f"“{' '.join(group.text.split())}”"
             lines += self._wrapped(prefix, reading, style, width)
         for note, reviewer in self.notes:
@@ -134,7 +136,7 @@ class DetailPanel(Widget):
             lines += self._wrapped(prefix, f"{note} — {reviewer}", style, width)
         return lines
 
-    def _wrapped(self, prefix: Text, text: str, style, width: int) -> list[Text]:
+    def _wrapped(self, prefix: Text, text: str, style: Style, width: int) -> list[Text]:
         """``prefix`` then untrusted ``text`` wrapped under itself (a hanging indent), CJK
         and line-breaking rules included; two lines at most unless expanded."""
         indent = cell_len(prefix.plain)

@@ -113,7 +113,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self.layout_: StoryLayout | None = None
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._widths: list[int] = []
-        self._laid_out_for: tuple | None = None
+        self._laid_out_for: tuple[int, tuple[int, ...], int] | None = None
         self._styles: dict[str, Style] = {}
         self._rich_style: Style | None = None
 
@@ -145,7 +145,9 @@ class AlignedPanes(ScrollView, can_focus=True):
         if discrepancy is None:
             return
         places = {layout.place_of(discrepancy.row, column) for column in self.columns}
-        for index in places - {None}:
+        for index in places:
+            if index is None:
+                continue
             top = layout.row_top[index]
             for y in range(top, top + layout.row_height[index]):
                 self._cache.discard(y)
