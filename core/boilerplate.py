@@ -13,16 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import numpy as np
+
+from parallax.core.cluster import Clustering
 from parallax.core.document import Document
 from parallax.core.text import fold
 
 #: A sentence in documents of this many different stories is boilerplate.
 RECURRING_STORIES = 3
+
+#: A sentence key with the story it was found under (see :func:`story_key_pairs`).
+_PAIR = np.dtype([("story", np.int64), ("key", np.uint64)])
 
 #: Shapes of furniture at the start of a sentence (matched on folded text).
 _OPENINGS = [
@@ -77,17 +82,18 @@ def looks_like_boilerplate(text: str) -> bool:
     )
 
 
-def sentence_key(text: str) -> str:
-    """A short key of a sentence, equal for sentences equal up to case, width and spacing."""
+def sentence_key(text: str) -> int:
+    """A 64-bit key of a sentence, equal for sentences equal up to case, width and spacing."""
     folded = " ".join(fold(text).split())
-    return hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return int.from_bytes(digest, "little")
 
 
 @dataclass(frozen=True)
 class Boilerplate:
     """Sentences a corpus repeats under many stories (their :func:`sentence_key`)."""
 
-    recurring: frozenset[str] = field(default_factory=frozenset)
+    recurring: frozenset[int] = field(default_factory=frozenset)
 
     def covers(self, text: str) -> bool:
         """True when ``text`` is boilerplate: by its shape, or because the corpus repeats it."""
@@ -99,21 +105,54 @@ class Boilerplate:
         return bool(self.recurring) and sentence_key(stripped) in self.recurring
 
 
-def recurring_sentences(
-    documents: Sequence[Document], story_of: dict[str, str], *, stories: int = RECURRING_STORIES
-) -> Boilerplate:
-    """The sentences found in documents of at least ``stories`` different stories.
+def document_sentence_keys(documents: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
+    """The keys of the sentences of each document, each key once per document, as two arrays:
+    the document's position in ``documents`` (``int64``) and the key (``uint64``). Sentences
+    shorter than four words are left out: "He said." recurs everywhere and says nothing about
+    furniture."""
+    owners: list[int] = []
+    keys: list[int] = []
+    for position, document in enumerate(documents):
+        found = {sentence_key(t) for t in _sentences(document) if len(t.split()) >= 4}
+        owners.extend([position] * len(found))
+        keys.extend(found)
+    return np.array(owners, dtype=np.int64), np.array(keys, dtype=np.uint64)
 
-    ``story_of`` maps a document id to its story (cluster) id. Sentences shorter than four
-    words are left out: "He said." recurs everywhere and says nothing about furniture.
-    """
-    seen: dict[str, set[str]] = defaultdict(set)
-    for document in documents:
-        story = story_of.get(document.id, document.id)
-        for text in _sentences(document):
-            if len(text.split()) >= 4:
-                seen[sentence_key(text)].add(story)
-    return Boilerplate(frozenset(key for key, owners in seen.items() if len(owners) >= stories))
+
+def story_key_pairs(stories: np.ndarray, keys: np.ndarray) -> np.ndarray:
+    """Distinct ``(story, key)`` pairs, as a structured array: sentence keys with the story
+    (any integer id) of the document they were found in."""
+    pairs = np.empty(len(keys), dtype=_PAIR)
+    pairs["story"] = stories
+    pairs["key"] = keys
+    return np.unique(pairs)
+
+
+def recurring_keys(pairs: Sequence[np.ndarray], *, stories: int = RECURRING_STORIES) -> np.ndarray:
+    """The keys found under at least ``stories`` different stories, from
+    :func:`story_key_pairs` arrays (a pair may be in several). A distributed engine splits the
+    pairs by key (:func:`key_buckets`) and counts each bucket where it lies."""
+    joined = np.unique(np.concatenate(list(pairs))) if pairs else np.empty(0, dtype=_PAIR)
+    values, counts = np.unique(joined["key"], return_counts=True)
+    return values[counts >= stories]
+
+
+def key_buckets(pairs: np.ndarray, buckets: int) -> list[np.ndarray]:
+    """``(story, key)`` pairs split into ``buckets`` arrays by key, to be counted apart."""
+    which = pairs["key"] % np.uint64(buckets)
+    return [pairs[which == np.uint64(b)] for b in range(buckets)]
+
+
+def recurring_sentences(
+    documents: Sequence[Document], clustering: Clustering, *, stories: int = RECURRING_STORIES
+) -> Boilerplate:
+    """The sentences found in documents of at least ``stories`` different stories (clusters)
+    of the corpus."""
+    story_of = {i: n for n, cluster in enumerate(clustering.clusters) for i in cluster.documents}
+    owners, keys = document_sentence_keys(documents)
+    numbers = np.array([story_of.get(d.id, -1 - k) for k, d in enumerate(documents)])
+    pairs = story_key_pairs(numbers[owners] if len(owners) else owners, keys)
+    return Boilerplate(frozenset(int(key) for key in recurring_keys([pairs], stories=stories)))
 
 
 def _sentences(document: Document) -> Iterable[str]:

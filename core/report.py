@@ -18,6 +18,7 @@ from pydantic import Field
 
 from parallax.core.align import Alignment, AlignSettings, align
 from parallax.core.annotations.models import Annotation
+from parallax.core.boilerplate import Boilerplate, recurring_sentences
 from parallax.core.cluster import Cluster, Clustering
 from parallax.core.discrepancy import SEVERITIES, Discrepancy, find_discrepancies
 from parallax.core.document import Document, Frozen
@@ -99,8 +100,13 @@ def analyse_story(
     aliases: AliasTable | None = None,
     settings: AlignSettings | None = None,
     max_versions: int = MAX_STORY_VERSIONS,
+    boilerplate: Boilerplate | None = None,
 ) -> Story:
     """Align the documents of ``cluster`` (given in input order) and find their discrepancies.
+
+    ``boilerplate`` holds the sentences the corpus repeats under many stories
+    (:func:`~parallax.core.boilerplate.recurring_sentences`); differences in them are
+    unimportant. Without it, only furniture recognisable by its shape is.
 
     A story of more than ``max_versions`` documents is not aligned: it comes back with
     ``too_large`` set, no row and no discrepancy, in constant memory.
@@ -116,7 +122,9 @@ def analyse_story(
         )
     alignment = align(documents, settings=settings) if len(documents) > 1 else _single(documents)
     discrepancies = (
-        find_discrepancies(documents, alignment, cluster=cluster.id, aliases=aliases)
+        find_discrepancies(
+            documents, alignment, cluster=cluster.id, aliases=aliases, boilerplate=boilerplate
+        )
         if len(documents) > 1
         else []
     )
@@ -133,9 +141,14 @@ def _single(documents: Sequence[Document]) -> Alignment:
 
 
 def _analyse_chunk(
-    work: list[tuple[Cluster, list[Document]]], aliases: AliasTable | None
+    work: list[tuple[Cluster, list[Document]]],
+    aliases: AliasTable | None,
+    boilerplate: Boilerplate | None = None,
 ) -> list[Story]:
-    return [analyse_story(cluster, members, aliases=aliases) for cluster, members in work]
+    return [
+        analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
+        for cluster, members in work
+    ]
 
 
 def build_report(
@@ -147,8 +160,10 @@ def build_report(
     workers: int | None = None,
 ) -> Report:
     """Analyse every cluster. Large corpora are shared among ``workers`` processes (default:
-    one per CPU); the result does not depend on how many."""
+    one per CPU); the result does not depend on how many. Sentences the corpus repeats under
+    several stories are boilerplate (:func:`~parallax.core.boilerplate.recurring_sentences`)."""
     by_id = {document.id: document for document in documents}
+    boilerplate = recurring_sentences(documents, clustering)
     work = [(c, [by_id[i] for i in c.documents]) for c in clustering.clusters]
     multi = [item for item in work if len(item[1]) > 1]
     total = len(work)
@@ -159,7 +174,12 @@ def build_report(
         chunks = [multi[i : i + size] for i in range(0, len(multi), size)]
         with ProcessPoolExecutor(max_workers=workers) as pool:
             done = 0
-            for result in pool.map(_analyse_chunk, chunks, [aliases] * len(chunks)):
+            for result in pool.map(
+                _analyse_chunk,
+                chunks,
+                [aliases] * len(chunks),
+                [boilerplate] * len(chunks),
+            ):
                 for story in result:
                     stories[story.id] = story
                 done += len(result)
@@ -167,7 +187,9 @@ def build_report(
                     progress("aligning", done, len(multi))
     else:
         for done, (cluster, members) in enumerate(multi, 1):
-            stories[cluster.id] = analyse_story(cluster, members, aliases=aliases)
+            stories[cluster.id] = analyse_story(
+                cluster, members, aliases=aliases, boilerplate=boilerplate
+            )
             if progress is not None and (done % 50 == 0 or done == len(multi)):
                 progress("aligning", done, len(multi))
     clusters = tuple(

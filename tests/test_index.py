@@ -98,6 +98,36 @@ def test_dask_gives_the_local_answer_on_the_demo(demo_path, client, tmp_path):
     assert CorpusIndex(tmp_path / "dask").snapshot() == CorpusIndex(tmp_path / "local").snapshot()
 
 
+def test_both_engines_count_sentences_that_recur_under_several_stories(client, tmp_path):
+    """A sentence added to one version of each of four stories (one of them with a version
+    that lacks it) is boilerplate for both engines: the same table, the same unimportant
+    item, across partitions of documents and of stories."""
+    from parallax.core.boilerplate import sentence_key
+
+    furniture = "The museum opens its doors daily from nine in the morning until five."
+    documents, truth = generate(120, seed=11)
+    first_of: dict[int, int] = {}
+    for position, story in enumerate(truth):
+        first_of.setdefault(story, position)
+    multi = [s for s in first_of if truth.count(s) > 1][:4]
+    for story in multi:
+        d = documents[first_of[story]]
+        documents[first_of[story]] = d.model_copy(update={"body": f"{d.body} {furniture}"})
+    write_jsonl(documents, tmp_path / "corpus", files=4)
+    build_index([str(tmp_path / "corpus")], str(tmp_path / "local"), options=SMALL, workers=1)
+    _dask([tmp_path / "corpus"], tmp_path / "dask", client)
+    local = CorpusIndex(tmp_path / "local")
+    assert CorpusIndex(tmp_path / "dask").snapshot() == local.snapshot()
+    assert local.boilerplate().recurring == {sentence_key(furniture)}
+    furnished = [
+        r
+        for r in local.iter_records("discrepancies")
+        if any("museum" in x["text"] for x in r["readings"])
+    ]
+    assert len(furnished) == len(multi)
+    assert {r["tier"] for r in furnished} == {"unimportant"}
+
+
 def test_a_worker_killed_mid_run_costs_time_not_data(generated, local_index, client, tmp_path):
     pids = list(client.run(os.getpid).values())
     killed: dict[str, int] = {}

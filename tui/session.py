@@ -23,6 +23,7 @@ from pathlib import Path
 
 from parallax.core.annotations.book import AnnotationBook
 from parallax.core.annotations.store import WorkspaceError
+from parallax.core.boilerplate import Boilerplate, recurring_sentences
 from parallax.core.cluster import Cluster, Clustering, ClusterSettings, cluster_documents
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
@@ -37,12 +38,12 @@ _KEEP_STORIES = 64
 
 
 def _count_chunk(
-    work: list[tuple[Cluster, list[Document]]], aliases: AliasTable
+    work: list[tuple[Cluster, list[Document]]], aliases: AliasTable, boilerplate: Boilerplate
 ) -> list[tuple[str, Counts, tuple[str, ...]]]:
     """Analyse clusters in a worker process; return only what the Stories screen needs."""
     out = []
     for cluster, documents in work:
-        story = analyse_story(cluster, documents, aliases=aliases)
+        story = analyse_story(cluster, documents, aliases=aliases, boilerplate=boilerplate)
         out.append((cluster.id, story.severity_counts(), _reported_ids(story)))
     return out
 
@@ -72,10 +73,18 @@ class Sources:
 class ReviewSession:
     """Documents, clusters and lazily analysed stories."""
 
-    def __init__(self, corpus: Corpus, clustering: Clustering, aliases: AliasTable) -> None:
+    def __init__(
+        self,
+        corpus: Corpus,
+        clustering: Clustering,
+        aliases: AliasTable,
+        boilerplate: Boilerplate | None = None,
+    ) -> None:
         self.corpus = corpus
         self.clustering = clustering
         self.aliases = aliases
+        #: Sentences the corpus repeats under several stories: boilerplate in every story.
+        self.boilerplate = boilerplate or recurring_sentences(corpus.documents, clustering)
         self.documents = {d.id: d for d in corpus.documents}
         self.clusters: list[Cluster] = list(clustering.clusters)
         self.position = {c.id: i for i, c in enumerate(self.clusters)}
@@ -187,7 +196,10 @@ class ReviewSession:
                 self._stories.move_to_end(cluster_id)
                 return story
         story = analyse_story(
-            self._by_id[cluster_id], self.documents_of(cluster_id), aliases=self.aliases
+            self._by_id[cluster_id],
+            self.documents_of(cluster_id),
+            aliases=self.aliases,
+            boilerplate=self.boilerplate,
         )
         with self._lock:
             self._stories[cluster_id] = story
@@ -223,7 +235,12 @@ class ReviewSession:
             for i in range(0, len(pending), size)
         ]
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            for results in pool.map(_count_chunk, chunks, [self.aliases] * len(chunks)):
+            for results in pool.map(
+                _count_chunk,
+                chunks,
+                [self.aliases] * len(chunks),
+                [self.boilerplate] * len(chunks),
+            ):
                 with self._lock:
                     for cluster_id, counts, ids in results:
                         self._counts[cluster_id] = counts

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Literal
 
 from parallax.core.annotations.store import Stored
+from parallax.core.boilerplate import recurring_sentences
 from parallax.core.cluster import Clustering
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
@@ -63,9 +64,11 @@ def export_annotations(
             book.relink(story)
     else:
         by_id = {d.id: d for d in documents}
+        boilerplate = recurring_sentences(documents, clustering)
         annotated = book.annotated_documents()
         for cluster in clustering.clusters:
             if len(cluster.documents) > 1 and annotated & set(cluster.documents):
                 members = [by_id[i] for i in cluster.documents]
-                book.relink(analyse_story(cluster, members, aliases=aliases))
+                story = analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
+                book.relink(story)
     return render_export(kind, documents, clustering, book.stored(), aliases=aliases, report=report)

@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from parallax.core.entities import AliasTable
     from parallax.core.index.steps import SourceFile
 
+from parallax.core.boilerplate import Boilerplate, recurring_keys
 from parallax.core.cluster import Clustering, ClusterStats, cluster_signed, make_clustering
 from parallax.core.document import Document
 from parallax.core.errors import Problem
@@ -31,12 +32,15 @@ from parallax.core.index.steps import (
     Options,
     Progress,
     analyse_part,
+    boilerplate_of,
     default_workers,
     file_records,
     list_sources,
     origin_keys,
     plan_stories,
+    sentence_pairs,
     sign_documents,
+    story_numbers,
     write_signatures,
 )
 from parallax.core.index.store import CorpusIndexError, IndexWriter, require
@@ -131,6 +135,8 @@ def _build_local(
         settings=options.settings,
         stats=stats,
     )
+    numbers = story_numbers(clustering, signed.ids)
+    boilerplate = boilerplate_of([recurring_keys([sentence_pairs(signed.sentences, numbers)])])
     timings["cluster"] = time.perf_counter() - clock
     writer = IndexWriter(output)
     try:
@@ -138,17 +144,40 @@ def _build_local(
         del signed
         clock = time.perf_counter()
         tables = analyse_locally(
-            str(writer.folder), documents, clustering, options, workers, progress
+            str(writer.folder),
+            documents,
+            clustering,
+            options,
+            workers,
+            progress,
+            boilerplate=boilerplate,
         )
         timings["analyse"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        result = finish(writer, tables, files, documents, corpus.problems, stats, "local", options)
+        result = finish(
+            writer,
+            tables,
+            files,
+            documents,
+            corpus.problems,
+            stats,
+            "local",
+            options,
+            boilerplate=boilerplate,
+        )
         timings["write"] = time.perf_counter() - clock
     except BaseException:
         writer.discard()
         raise
     result.timings = timings
     return result
+
+
+#: The arguments of :func:`analyse_part` for one story partition.
+_PartArguments: TypeAlias = (
+    "tuple[str, int, list[tuple[int, Cluster]], list[Document], dict[str, str], AliasTable, "
+    "Boilerplate | None]"
+)
 
 
 def analyse_locally(
@@ -161,18 +190,17 @@ def analyse_locally(
     *,
     first_part: int = 0,
     keys: dict[str, str] | None = None,
+    boilerplate: Boilerplate | None = None,
 ) -> list[Any]:
     """Analyse and write every story partition, in a process pool when there are several.
     ``keys`` are the documents' origin keys (default: computed from ``documents``, which must
-    then hold whole files)."""
+    then hold whole files); ``boilerplate``, the corpus's recurring sentences."""
     parts = plan_stories(clustering, options.story_part_documents)
     by_id = {d.id: d for d in documents}
     keys = keys if keys is not None else origin_keys(documents)
     workers = workers or default_workers()
 
-    def arguments(
-        number: int,
-    ) -> tuple[str, int, list[tuple[int, Cluster]], list[Document], dict[str, str], AliasTable]:
+    def arguments(number: int) -> _PartArguments:
         stories = parts[number]
         members = [by_id[i] for _, c in stories for i in c.documents]
         return (
@@ -182,6 +210,7 @@ def analyse_locally(
             members,
             {d.id: keys[d.id] for d in members},
             options.aliases,
+            boilerplate,
         )
 
     total = sum(len(c.documents) for p in parts for _, c in p)
@@ -221,8 +250,10 @@ def finish(
     engine: str,
     options: Options,
     extra: dict[str, Any] | None = None,
+    *,
+    boilerplate: Boilerplate,
 ) -> BuildResult:
-    """Write the stories and files tables and the manifest, and commit."""
+    """Write the stories, files and boilerplate tables and the manifest, and commit."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -242,6 +273,7 @@ def finish(
         for document in documents_or_counts:
             counts[document.origin.path] = counts.get(document.origin.path, 0) + 1
     writer.write_table("files", file_records(files, counts))
+    writer.write_table("boilerplate", [{"key": key} for key in sorted(boilerplate.recurring)])
     total_documents = int(pc.sum(stories["documents"]).as_py() or 0)
     multi = int(pc.sum(pc.greater(stories["documents"], 1)).as_py() or 0)
     discrepancies = int(pc.sum(stories["discrepancies"]).as_py() or 0)

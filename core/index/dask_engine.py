@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from parallax.core.boilerplate import Boilerplate, key_buckets, recurring_keys
 from parallax.core.cluster import (
     ClusterSettings,
     ClusterStats,
@@ -57,12 +58,14 @@ from parallax.core.index.steps import (
     ReadPart,
     SignedPart,
     analyse_part,
+    boilerplate_of,
     finish_documents,
     global_ids,
     list_sources,
     plan_reads,
     plan_stories,
     read_part,
+    sentence_pairs,
     sign_part,
     write_signatures,
 )
@@ -230,12 +233,23 @@ def _route(
     return out
 
 
+def _sentence_buckets(signed: SignedPart, numbers: np.ndarray, buckets: int) -> list[np.ndarray]:
+    """A read partition's (story, sentence key) pairs, split by key into ``buckets``."""
+    return key_buckets(sentence_pairs(signed.sentences, numbers), buckets)
+
+
+def _recurring_bucket(pieces: Sequence[np.ndarray]) -> np.ndarray:
+    """The keys of one bucket found under several stories."""
+    return recurring_keys(pieces)
+
+
 def _analyse_routed(
     folder: str,
     number: int,
     stories: list[tuple[int, Cluster]],
     pieces: Sequence[pa.Table],
     aliases: AliasTable,
+    recurring: np.ndarray,
 ) -> pa.Table:
     """Analyse a story partition from the documents routed to it."""
     import pyarrow as pa
@@ -245,7 +259,8 @@ def _analyse_routed(
     records = pa.concat_tables(pieces).to_pylist()
     documents = [document_from_record(r) for r in records]
     keys = {r["id"]: r["origin_key"] for r in records}
-    return analyse_part(folder, number, stories, documents, keys, aliases)
+    boilerplate = Boilerplate(frozenset(int(key) for key in recurring.tolist()))
+    return analyse_part(folder, number, stories, documents, keys, aliases, boilerplate)
 
 
 def _usage() -> tuple[int, float]:
@@ -417,6 +432,45 @@ def _run(
     timings["union"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
+    # route plan: each document's story partition and story
+    plan = plan_stories(clustering, options.story_part_documents)
+    story_part = np.empty(total, dtype=np.int32)
+    story_number = np.empty(total, dtype=np.int64)
+    story_of = [""] * total
+    position = {d: k for k, d in enumerate(flat_ids)}
+    for number, stories in enumerate(plan):
+        for pos, cluster in stories:
+            for document_id in cluster.documents:
+                k = position[document_id]
+                story_part[k] = number
+                story_number[k] = pos
+                story_of[k] = cluster.id
+    del position
+
+    # boilerplate: (story, sentence key) pairs shuffled by key, counted per bucket
+    paired = [
+        submit(
+            _sentence_buckets,
+            s,
+            story_number[int(offsets[p]) : int(offsets[p]) + counts[p]],
+            buckets_n,
+            pure=False,
+        )
+        for p, s in enumerate(signed)
+    ]
+    recurring = [
+        submit(
+            _recurring_bucket,
+            [submit(operator.getitem, piece, q, pure=False) for piece in paired],
+            pure=False,
+        )
+        for q in range(buckets_n)
+    ]
+    boilerplate = boilerplate_of(client.gather(recurring))
+    del paired, recurring, story_number
+    timings["boilerplate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
     writer = IndexWriter(output)
     try:
         folder = str(writer.folder)
@@ -425,19 +479,11 @@ def _run(
         ]
         _wait(written, "writing", progress)
         del signed, written
+        # In every analysis task's arguments, not scattered: scattered data has no lineage,
+        # and the worker holding it may die.
+        recurring_keys_array = np.array(sorted(boilerplate.recurring), dtype=np.uint64)
 
         # route documents to story partitions, analyse and write each
-        plan = plan_stories(clustering, options.story_part_documents)
-        story_part = np.empty(total, dtype=np.int32)
-        story_of = [""] * total
-        position = {d: k for k, d in enumerate(flat_ids)}
-        for number, stories in enumerate(plan):
-            for _, cluster in stories:
-                for document_id in cluster.documents:
-                    k = position[document_id]
-                    story_part[k] = number
-                    story_of[k] = cluster.id
-        del position
         # Each story partition is submitted after the routes it needs, so that when stories
         # are local to some files (as news is to days) documents stream through the workers
         # instead of all sitting in memory at once.
@@ -465,7 +511,14 @@ def _run(
             pieces = [submit(operator.getitem, routed[p], number, pure=False) for p in sources]
             analysed.append(
                 submit(
-                    _analyse_routed, folder, number, stories, pieces, options.aliases, pure=False
+                    _analyse_routed,
+                    folder,
+                    number,
+                    stories,
+                    pieces,
+                    options.aliases,
+                    recurring_keys_array,
+                    pure=False,
                 )
             )
         _wait(
@@ -488,6 +541,7 @@ def _run(
             stats,
             "dask",
             options,
+            boilerplate=boilerplate,
         )
         timings["write"] = time.perf_counter() - clock
     except BaseException:

@@ -10,6 +10,7 @@ An index is a directory any Parquet reader understands (DuckDB, pandas, Polars, 
     INDEX/g-000003/rows/part-00000.parquet         the alignment rows of each story
     INDEX/g-000003/discrepancies/part-00000.parquet  every discrepancy with its readings
     INDEX/g-000003/signatures/part-00000.parquet   MinHash signature of each document (update)
+    INDEX/g-000003/boilerplate.parquet  sentences the corpus repeats under several stories
 
 Part files hold whole stories, and each story's rows sit in one row group of each part file:
 ``stories.part`` and ``stories.*_group`` say where, so a reader opens one story by reading one
@@ -106,6 +107,15 @@ TABLES: dict[str, list[tuple[str, str, bool, str]]] = {
         ("id", "string", False, "Document id"),
         ("copy_key", "uint64", False, "Hash of its token string (exact copies share it)"),
         ("signature", "binary", False, "MinHash signature: bins × uint32, little-endian"),
+    ],
+    "boilerplate": [
+        (
+            "key",
+            "uint64",
+            False,
+            "A sentence found under 3 or more stories (blake2b-64 of its folded text, "
+            "parallax.core.boilerplate.sentence_key): differences in it are unimportant",
+        ),
     ],
     "files": [
         ("path", "string", False, "Source file, as given"),

@@ -22,6 +22,11 @@ import numpy as np
 
 from parallax.core.about import Subjects, subject_keys
 from parallax.core.annotations.anchoring import document_keys
+from parallax.core.boilerplate import (
+    Boilerplate,
+    document_sentence_keys,
+    story_key_pairs,
+)
 from parallax.core.cluster import (
     Cluster,
     Clustering,
@@ -135,6 +140,8 @@ class SignedPart:
     copy_keys: np.ndarray
     problems: list[Problem]
     files: dict[str, int]  # documents read per file
+    # sentence keys of each document, for boilerplate by recurrence: (position, key) arrays
+    sentences: tuple[np.ndarray, np.ndarray]
 
 
 def sign_part(part: ReadPart, options: Options) -> SignedPart:
@@ -166,6 +173,7 @@ def sign_documents(
         copy_keys=copy_keys(tokens),
         problems=problems or [],
         files=files,
+        sentences=document_sentence_keys(documents),
     )
 
 
@@ -223,6 +231,7 @@ def analyse_part(
     documents: Sequence[Document],
     keys: dict[str, str],
     aliases: AliasTable,
+    boilerplate: Boilerplate | None = None,
 ) -> pa.Table:
     """Analyse a story partition with :func:`parallax.core.report.analyse_story` and write its
     part files; return its rows of the stories table (a pyarrow table)."""
@@ -236,10 +245,32 @@ def analyse_part(
     work = []
     for pos, cluster in stories:
         members = [by_id[i] for i in cluster.documents]
-        story = analyse_story(cluster, members, aliases=aliases) if len(members) > 1 else None
+        story = (
+            analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
+            if len(members) > 1
+            else None
+        )
         work.append((pos, cluster, members, story, story_summary(pos, cluster, members, story)))
     rows = write_parts(folder, part, work, keys)
     return pa.Table.from_pylist(rows, schema=arrow_schema("stories"))
+
+
+def story_numbers(clustering: Clustering, ids: Sequence[str]) -> np.ndarray:
+    """The position in ``clustering`` of each document's story, for documents ``ids``."""
+    position = {d: n for n, c in enumerate(clustering.clusters) for d in c.documents}
+    return np.array([position[i] for i in ids], dtype=np.int64)
+
+
+def sentence_pairs(sentences: tuple[np.ndarray, np.ndarray], numbers: np.ndarray) -> np.ndarray:
+    """A partition's distinct ``(story, sentence key)`` pairs, from :attr:`SignedPart.sentences`
+    and the story number of each of its documents."""
+    owners, keys = sentences
+    return story_key_pairs(numbers[owners], keys)
+
+
+def boilerplate_of(recurring: Sequence[np.ndarray]) -> Boilerplate:
+    """The corpus's boilerplate from the :func:`recurring_keys` of each key bucket."""
+    return Boilerplate(frozenset(int(key) for keys in recurring for key in keys.tolist()))
 
 
 def write_signatures(folder: str, part: int, ids: Sequence[str], signed: SignedPart) -> None:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pyarrow as pa  # untyped: its names stand for Any, as documentation
     import pyarrow.parquet as pq
 
+from parallax.core.boilerplate import Boilerplate
 from parallax.core.cluster import Cluster
 from parallax.core.document import Document
 from parallax.core.index.schema import MANIFEST, NAME, PARTED, TABLES, VERSION, arrow_schema
@@ -280,6 +281,20 @@ class CorpusIndex:
             raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
         return table["label"].combine_chunks()
 
+    def boilerplate(self) -> Boilerplate:
+        """The sentences the corpus repeats under several stories, as the index was built
+        (an index written before the table existed has none)."""
+        import pyarrow.parquet as pq
+
+        file = self.data / "boilerplate.parquet"
+        if not file.exists():
+            return Boilerplate()
+        try:
+            keys = pq.read_table(file, columns=["key"])["key"].to_pylist()
+        except Exception as error:
+            raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
+        return Boilerplate(frozenset(keys))
+
     @property
     def settings(self) -> dict[str, Any]:
         """The clustering settings the index was built with."""
@@ -372,6 +387,7 @@ class CorpusIndex:
                 self.iter_records("discrepancies"), key=lambda r: (r["story"], r["ordinal"])
             ),
             "signatures": sorted(self.iter_records("signatures"), key=lambda r: r["id"]),
+            "boilerplate": sorted(self.boilerplate().recurring),
         }
 
     def documents_meta(self) -> pa.Table:

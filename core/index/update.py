@@ -256,6 +256,9 @@ def update_index(
             by_id = _documents_by_id(index, old_needed)
             documents += list(by_id.values())
         sub = Clustering(clusters=tuple(changed), settings=settings, stats=stats)
+        # The recurring sentences of the full index: counting them again would need every
+        # stored document's sentences (see the README's note on --update).
+        boilerplate = index.boilerplate()
         keys_of = _keys(documents, kept_meta, new_documents)
         tables = analyse_locally(
             str(folder),
@@ -266,6 +269,7 @@ def update_index(
             progress,
             first_part=next_part,
             keys=keys_of,
+            boilerplate=boilerplate,
         )
         timings["analyse"] = time.perf_counter() - clock
         clock = time.perf_counter()
@@ -298,6 +302,7 @@ def update_index(
             "update",
             options,
             extra={"updated_from": manifest.get("data"), "reanalysed": len(changed)},
+            boilerplate=boilerplate,
         )
         timings["write"] = time.perf_counter() - clock
     except BaseException:
