@@ -242,14 +242,14 @@ def render_markdown(
     )
     for number, story in enumerate(stories, 1):
         members = [by_id[i] for i in story.documents]
-        lines += ["", f"## Story {number}: {_md(members[0].title or '(untitled)')}", ""]
+        lines += ["", f"## Story {number}: {inert_markdown(members[0].title or '(untitled)')}", ""]
         lines.append(f"Cluster `{story.id}`, {len(members)} versions:")
         lines.append("")
         for document in members:
             lines.append(
-                f"- **#{document.index}** {_md(document.source or '-')}, "
+                f"- **#{document.index}** {inert_markdown(document.source or '-')}, "
                 f"{_published(document)}: "
-                f"{_md(document.title or '(untitled)')} ({_code(str(document.origin))})"
+                f"{inert_markdown(document.title or '(untitled)')} ({_code(str(document.origin))})"
             )
         if story.too_large:
             lines += [
@@ -266,7 +266,7 @@ def render_markdown(
                 f"### {discrepancy.severity.upper()} · {discrepancy.kind}{tier} · "
                 f"`{discrepancy.id}`",
                 "",
-                _md(discrepancy.summary),
+                inert_markdown(discrepancy.summary),
                 "",
             ]
             for reading in discrepancy.readings:
@@ -274,7 +274,7 @@ def render_markdown(
                 if reading.start is None:
                     lines.append(f"- {label}: *(nothing)*")
                 else:
-                    lines.append(f"- {label}: “{_md(reading.text)}”")
+                    lines.append(f"- {label}: “{inert_markdown(reading.text)}”")
             for annotation in on_discrepancy.get(discrepancy.id, []):
                 lines.append("")
                 lines.append(_md_annotation(annotation))
@@ -295,9 +295,9 @@ def render_markdown(
             where = (
                 f"#{known_document.index}" if known_document else _code(annotation.target.document)
             )
-            lines.append(f"- {where}: “{_md(annotation.target.exact)}”")
+            lines.append(f"- {where}: “{inert_markdown(annotation.target.exact)}”")
             if annotation.target.summary:
-                lines.append(f"  {_md(annotation.target.summary)}")
+                lines.append(f"  {inert_markdown(annotation.target.summary)}")
             lines.append(f"  {_md_annotation(annotation)}")
     return "\n".join(lines) + "\n"
 
@@ -306,7 +306,7 @@ def _published(document: Document) -> str:
     """The document's timestamp in ISO 8601 (as written, when it could not be read)."""
     if document.published is not None:
         return document.published.isoformat()
-    return _md(document.published_raw) if document.published_raw else "no date"
+    return inert_markdown(document.published_raw) if document.published_raw else "no date"
 
 
 def _md_annotation(annotation: Annotation) -> str:
@@ -314,8 +314,9 @@ def _md_annotation(annotation: Annotation) -> str:
     if annotation.tags:
         parts.append("tags: " + ", ".join(_code(t) for t in annotation.tags))
     if annotation.note:
-        parts.append("note: " + _md(annotation.note))
-    parts.append(f"({_md(annotation.reviewer)}, {annotation.modified:%Y-%m-%d %H:%M} UTC)")
+        parts.append("note: " + inert_markdown(annotation.note))
+    reviewer = inert_markdown(annotation.reviewer)
+    parts.append(f"({reviewer}, {annotation.modified:%Y-%m-%d %H:%M} UTC)")
     return "> " + " · ".join(parts)
 
 
@@ -324,7 +325,7 @@ _MD_LINE_START = re.compile(r"^(?:[#>+=-]|\d{1,9}(?=[.)]))")
 _BACKTICKS = re.compile(r"`+")
 
 
-def _md(text: str) -> str:
+def inert_markdown(text: str) -> str:
     """Untrusted text made inert in Markdown: on one line, control and invisible characters
     neutralised, no markup, no HTML, no link, and nothing read as a heading, quote or list
     when it starts a line."""

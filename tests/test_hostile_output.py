@@ -191,17 +191,17 @@ def test_markdown_has_no_live_html_or_link(hostile, command):
 
 
 def test_markdown_escapes_line_start_markup():
-    from parallax.core.report import _md
+    from parallax.core.report import inert_markdown
 
     for text in ("# heading", "- item", "+ item", "> quote", "1. item", "=== rule", "---"):
-        assert _html(f"x\n\n{_md(text)}").count("<p>") == 2, text
+        assert _html(f"x\n\n{inert_markdown(text)}").count("<p>") == 2, text
 
 
 @pytest.mark.parametrize("first", ["\x00", "=", "+", "-", "@", "\t", "\r"])
 def test_csv_guards_formula_starts_including_nul(first):
-    from parallax.core.export.tabular import _cell
+    from parallax.core.export.tabular import csv_cell
 
-    cell = _cell(f"{first}HYPERLINK(1)")
+    cell = csv_cell(f"{first}HYPERLINK(1)")
     assert cell.startswith("'")
     assert not has_unsafe(cell.replace("\r\n", "\n"))
 

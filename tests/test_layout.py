@@ -8,7 +8,7 @@ from rich.cells import cell_len
 
 from parallax.core.align import align
 from parallax.core.document import Document, Origin
-from parallax.tui.layout import StoryLayout, _wrap_cells, wrap
+from parallax.tui.layout import StoryLayout, wrap, wrap_cells
 
 text = st.text(alphabet="ab cd  efghij\n日本稀土。，k", max_size=80)
 
@@ -16,7 +16,7 @@ text = st.text(alphabet="ab cd  efghij\n日本稀土。，k", max_size=80)
 @settings(max_examples=400, deadline=None)
 @given(text, st.integers(min_value=1, max_value=30))
 def test_wrapped_lines_fit_and_lose_nothing(body, width):
-    for implementation in (wrap, lambda t, w: _wrap_cells(t, w, 0)):
+    for implementation in (wrap, lambda t, w: wrap_cells(t, w, 0)):
         lines = implementation(body, width)
         assert lines
         for start, end in lines:

@@ -14,7 +14,6 @@ from textual.color import Color
 from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import Input, OptionList
-from textual.widgets._toast import Toast
 
 from parallax.core.annotations import Workspace, make_target
 from parallax.core.discrepancy import KINDS
@@ -521,14 +520,14 @@ async def test_notifications_leave_the_status_line_detail_and_footer_visible(tmp
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         review = await open_review(pilot)
         await pilot.press("u")  # nothing to undo: a notification
-        await wait_for(pilot, lambda: bool(review.query(Toast)))
+        await wait_for(pilot, lambda: bool(review.query("Toast")))
         await pilot.pause()
         covered = [
             review.query_one(StatusLine).region,
             review.query_one("Footer").region,
             *(panel.region for panel in review.query("DetailPanel")),
         ]
-        for toast in review.query(Toast):
+        for toast in review.query("Toast"):
             assert not any(toast.region.overlaps(region) for region in covered)
 
 

@@ -8,7 +8,6 @@ import json
 from pathlib import Path
 
 from textual.widgets import DataTable, Input
-from textual.widgets._toast import Toast
 
 from parallax.core.annotations import Workspace, make_target
 from parallax.tui.app import make_app
@@ -111,7 +110,7 @@ async def test_a_file_name_with_markup_is_reported_at_start_up_as_text(tmp_path)
         def drawn() -> bool:  # the toast wraps long paths: read it as one string
             return any(
                 'empty[x="].txt' in str(toast.render()).replace("\n", "")
-                for toast in app.screen.query(Toast)
+                for toast in app.screen.query("Toast")
             )
 
         await wait_for(pilot, drawn)

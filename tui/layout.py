@@ -41,7 +41,7 @@ def wrap(text: str, width: int, offset: int = 0) -> list[tuple[int, int]]:
     width = max(1, width)
     if text.isascii() and "\t" not in text:
         return _wrap_ascii(text, width, offset)
-    return _wrap_cells(text, width, offset)
+    return wrap_cells(text, width, offset)
 
 
 def _wrap_ascii(text: str, width: int, offset: int) -> list[tuple[int, int]]:
@@ -72,7 +72,9 @@ def _wrap_ascii(text: str, width: int, offset: int) -> list[tuple[int, int]]:
     return [(s + offset, e + offset) for s, e in lines]
 
 
-def _wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
+def wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
+    """:func:`wrap` for any text, measuring cells one chunk at a time (``wrap`` takes a faster
+    path for plain ASCII; the tests hold the two to the same rules)."""
     lines: list[tuple[int, int]] = []
     start = end = 0
     used = 0

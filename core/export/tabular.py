@@ -50,7 +50,10 @@ COLUMNS = (
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\x00")
 
 
-def _cell(value: object) -> str:
+def csv_cell(value: object) -> str:
+    """A value as a CSV cell: text a spreadsheet would run as a formula (``=``, ``+``, ``-``,
+    ``@``, a tab, a carriage return, a NUL) gets a leading quote; control characters are
+    neutralised."""
     text = "" if value is None else str(value)
     return neutralize("'" + text if text.startswith(_FORMULA_STARTS) else text)
 
@@ -96,5 +99,5 @@ def export_csv(export: AnnotationExport) -> str:
                 annotation.modified.isoformat(timespec="milliseconds"),
                 "yes" if annotation.orphaned else "",
             )
-            writer.writerow([_cell(v) for v in row])
+            writer.writerow([csv_cell(v) for v in row])
     return "\ufeff" + buffer.getvalue()
