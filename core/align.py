@@ -153,34 +153,12 @@ class Token(NamedTuple):
 _CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
-def diff_tokens(text: str, start: int = 0, end: int | None = None) -> list[Token]:
-    """The diff tokens of ``text[start:end]`` with offsets into ``text``."""
-    tokens = _all_tokens(text)
-    starts = _token_starts(text)
-    first = bisect_left(starts, start)
-    last = bisect_left(starts, len(text) if end is None else end)
-    return [t for t in tokens[first:last] if end is None or t.end <= end]
-
-
-@lru_cache(maxsize=512)
-def _all_tokens(text: str) -> tuple[Token, ...]:
-    new = tuple.__new__
-    return tuple(new(Token, (m.group(), m.start(), m.end())) for m in DIFF_TOKEN.finditer(text))
-
-
-@lru_cache(maxsize=512)
-def _token_starts(text: str) -> list[int]:
-    return [t.start for t in _all_tokens(text)]
-
-
 def clear_caches() -> None:
     """Forget memoised tokens, keys and terms (benchmarks use it to measure cold runs)."""
     content_terms.cache_clear()
     stem.cache_clear()
     _span_tokens.cache_clear()
     names_used_mid_sentence.cache_clear()
-    _all_tokens.cache_clear()
-    _token_starts.cache_clear()
     _MATCH_KEYS.clear()
     _DIFF_KEYS.clear()
 

@@ -49,7 +49,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import overload
 
 import numpy as np
@@ -136,21 +135,6 @@ class Clustering(Frozen):
     clusters: tuple[Cluster, ...]
     settings: ClusterSettings
     stats: ClusterStats
-
-    def cluster_of(self) -> dict[str, str]:
-        """Map document id to cluster id."""
-        return {doc: cluster.id for cluster in self.clusters for doc in cluster.documents}
-
-
-@dataclass(frozen=True, slots=True)
-class Signed:
-    """The per-document map output: the token string and the MinHash signature.
-
-    ``signature`` is ``None`` for a document without any token.
-    """
-
-    tokens: str
-    signature: np.ndarray | None
 
 
 def matching_text(document: Document) -> str:

@@ -100,12 +100,6 @@ DATE_MENTION = re.compile(
 _DATE_WORDS = word_starts((*_MONTHS, *_WEEKDAYS))
 
 
-def find_date_mentions(text: str) -> list[tuple[str, ...]]:
-    """The dates a text mentions, normalised: ``("2026", "1", "23")``, ``("", "1", "23")``,
-    ``("monday",)``; "January 23" and "Jan. 23rd" give the same value."""
-    return [value for value, _, _ in date_spans(text)]
-
-
 def date_spans(text: str) -> list[tuple[tuple[str, ...], int, int]]:
     """Every date mention of ``text``: its normalised value and where it is written."""
     found: list[tuple[tuple[str, ...], int, int]] = []

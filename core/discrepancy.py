@@ -68,7 +68,6 @@ Severity = Literal["high", "medium", "low"]
 Tier = Literal["reported", "unimportant"]
 KINDS: tuple[Kind, ...] = get_args(Kind)
 SEVERITIES: tuple[Severity, ...] = get_args(Severity)
-TIERS: tuple[Tier, ...] = get_args(Tier)
 
 
 class Reading(Frozen):

@@ -90,23 +90,17 @@ def _strip_possessive(word: str) -> str:
 _INITIALS = re.compile(r"^(?:[A-Z]\.)+$")
 
 
-def find_names(
+def name_spans(
     text: str, *, opens_sentence: bool = False, known: frozenset[str] = frozenset()
-) -> list[str]:
-    """The names in ``text`` as written (possessives dropped), in order.
+) -> list[tuple[str, int, int]]:
+    """The names in ``text`` as written (possessives dropped), in order, with where each is
+    written: ``(name, start, end)``; the span covers the name's words as written (a possessive
+    ending included).
 
     ``opens_sentence`` says that ``text`` starts a sentence, so its first word is capitalised
     by grammar and counts only when it starts a longer run, carries a possessive, is an
     acronym, or is one of the ``known`` names (see :func:`names_used_mid_sentence`).
     """
-    return [name for name, _, _ in name_spans(text, opens_sentence=opens_sentence, known=known)]
-
-
-def name_spans(
-    text: str, *, opens_sentence: bool = False, known: frozenset[str] = frozenset()
-) -> list[tuple[str, int, int]]:
-    """Like :func:`find_names`, with where each name is written: ``(name, start, end)``; the
-    span covers the name's words as written (a possessive ending included)."""
     names: list[tuple[str, int, int]] = []
     first_word = _FIRST_WORD.search(text)
     text_start = first_word.start() if first_word else -1

@@ -185,11 +185,6 @@ def find_facts(
 _NO_ALIASES = AliasTable()
 
 
-def fact_keys(facts: list[Fact]) -> Counter[tuple[str, Hashable]]:
-    """The multiset of ``(kind, key)`` of some facts."""
-    return Counter((fact.kind, fact.key) for fact in facts)
-
-
 # --- content terms ---------------------------------------------------------------------------
 
 _NOT_CONTENT = (

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -186,8 +185,3 @@ def find_quantities(text: str) -> list[Quantity]:
         end = match.end() - (len(match.group()) - len(match.group().rstrip()))
         found.append(Quantity(text[start:end], round(value, 6), canonical, start, end))
     return found
-
-
-def quantity_signature(text: str) -> Counter[tuple[float, str | None]]:
-    """The multiset of normalised quantities of ``text``: equal for equivalent wordings."""
-    return Counter((q.value, q.unit) for q in find_quantities(text))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -55,12 +55,6 @@ def normalize(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """The tokens of ``text`` after :func:`normalize`: words, numbers, single CJK characters."""
     return token_blob(text).decode("utf-8").split()
-
-
-def token_spans(text: str) -> Iterator[tuple[int, int]]:
-    """``(start, end)`` of every token of ``text``, as offsets into the original text."""
-    for match in _TOKEN.finditer(text):
-        yield match.start(), match.end()
 
 
 def token_blob(text: str) -> bytes:

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from parallax.core.safe import has_unsafe
 from parallax.tui.cli import main
 
-#: Every exit code the README documents.
-DOCUMENTED_EXITS = frozenset({0, 1, 2, 3, 130})
-
 
 @dataclass(frozen=True)
 class Run:

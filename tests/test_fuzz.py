@@ -298,12 +298,6 @@ def test_fuzz_every_command_and_output_on_hostile_corpora(files, loop, notes, ta
             _check(run(*command, folder, "--workspace", workspace), command)
 
 
-def _valid_export(folder: Path, workspace: Path) -> dict:
-    result = run("export", folder, "--format", "json", "--workspace", workspace)
-    assert result.code == 0, result.err
-    return json.loads(result.out)
-
-
 @st.composite
 def mutation(draw):
     """A change to one place of an export: a hostile value, a huge number, deep nesting, a

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TextIO
 
+from parallax.core.index.build import ENGINES
 from parallax.core.index.schema import describe
 
 if TYPE_CHECKING:
@@ -66,7 +67,7 @@ def add_index_parser(
         help="bring INDEX up to date with PATHS: read only new or changed files",
     )
     index.add_argument(
-        "--engine", choices=("local", "dask"), default="local", help="where to run (default local)"
+        "--engine", choices=ENGINES, default="local", help="where to run (default local)"
     )
     index.add_argument(
         "--scheduler", metavar="ADDRESS", help="a running dask.distributed scheduler to use"

@@ -1,8 +1,8 @@
 """Parallax's configuration: one pydantic-settings model, read from a TOML file, the environment
 (``PARALLAX_*``) and the command line, in increasing order of precedence.
 
-The file is ``config.toml`` in the user configuration directory (``parallax config-path`` shows
-it), or the one given with ``--config``::
+The file is ``config.toml`` in the user configuration directory (:func:`default_config_path`:
+``~/.config/parallax/config.toml`` on Linux), or the one given with ``--config``::
 
     theme = "textual-light"
     threshold = 0.4

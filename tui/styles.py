@@ -19,17 +19,6 @@ KIND_STYLES: dict[str, Style] = {
     "spelling": Style(color="green", italic=True),
     "metadata": Style(color="magenta", italic=True),
 }
-KIND_LETTERS = {
-    "entity": "E",
-    "number": "N",
-    "date": "D",
-    "citation": "C",
-    "qualifier": "Q",
-    "omission": "O",
-    "wording": "W",
-    "spelling": "S",
-    "metadata": "M",
-}
 SEVERITY_STYLES: dict[str, Style] = {
     "high": Style(color="bright_red", bold=True),
     "medium": Style(color="yellow"),

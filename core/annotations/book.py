@@ -26,7 +26,6 @@ from parallax.core.annotations.anchoring import (
     KnownDocument,
     Recording,
     Spot,
-    split_key,
     spots_of,
     trace_lineage,
 )
@@ -474,8 +473,3 @@ def match_discrepancy(
         if best is None or rank > best[0]:
             best = (rank, discrepancy)
     return best[1] if best else None
-
-
-def key_file(key: str | None) -> str | None:
-    """The file part of a document key."""
-    return split_key(key)[0]

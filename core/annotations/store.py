@@ -33,7 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from parallax.core.annotations.anchoring import KnownDocument, Recording
+from parallax.core.annotations.anchoring import KnownDocument, Recording, split_key
 from parallax.core.annotations.models import Annotation, Quote, Status, Target, now
 
 APPLICATION_ID = 0x50524C58  # "PRLX"
@@ -950,13 +950,6 @@ def _restore(snapshot: str | None) -> tuple[Annotation, str | None] | None:
     return Annotation.model_validate(annotation), data["key"]
 
 
-def _key_file(key: str | None) -> str | None:
-    if not key:
-        return None
-    file, _, number = key.rpartition("#")
-    return file if file and number.isdigit() else key
-
-
 def _repair_cross_file_moves(db: sqlite3.Connection) -> None:
     """Undo what earlier versions did wrong when re-anchoring: move annotations into documents
     of other files (and stamp them modified). Each such annotation goes back to where it was
@@ -970,7 +963,7 @@ def _repair_cross_file_moves(db: sqlite3.Connection) -> None:
         if annotation_id in first_bad or before is None or after is None:
             continue
         old, new = json.loads(before), json.loads(after)
-        old_file, new_file = _key_file(old.get("key")), _key_file(new.get("key"))
+        old_file, new_file = split_key(old.get("key"))[0], split_key(new.get("key"))[0]
         if old_file is not None and new_file is not None and old_file != new_file:
             first_bad[annotation_id] = old
     for annotation_id, old in first_bad.items():

@@ -262,11 +262,6 @@ def _quote(target: W3CTarget, field: TextField, content_hash: str) -> Quote:
     )
 
 
-def from_w3c(collection: W3CCollection) -> list[ExportedAnnotation]:
-    """Annotations from a validated W3C collection."""
-    return [annotation_from_w3c(item) for item in collection.first.items]
-
-
 def annotation_from_w3c(item: W3CAnnotation) -> ExportedAnnotation:
     """One annotation from a validated W3C annotation."""
     tags = tuple(b.value for b in item.body if b.purpose == "tagging")

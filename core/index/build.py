@@ -46,6 +46,7 @@ from parallax.core.index.steps import (
 from parallax.core.index.store import CorpusIndexError, IndexWriter, require
 from parallax.core.ingest import load
 
+#: Where an index can be built: a local process pool, or a Dask cluster.
 ENGINES = ("local", "dask")
 
 
