@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import ClassVar
 
 from rapidfuzz import fuzz, process, utils
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.events import Key
 from textual.screen import ModalScreen
@@ -31,7 +32,7 @@ class TagScreen(ModalScreen[list[str] | None]):
     The list has the focus and the typed text goes to the query line (a tag has no spaces,
     so Space is free to toggle)."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="cancel_tags"),
         Binding("space", "toggle_tag", "Toggle", id="toggle_tag"),
         Binding("tab", "complete", "Complete", id="complete_tag"),
@@ -158,7 +159,7 @@ class TagScreen(ModalScreen[list[str] | None]):
 class NoteScreen(ModalScreen[str | None]):
     """Write or edit the note: ctrl+s saves, Escape cancels."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save", priority=True, id="save_note"),
         Binding("escape", "cancel", "Cancel", id="cancel_note"),
     ]
@@ -185,7 +186,7 @@ class NoteScreen(ModalScreen[str | None]):
 class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
     """Choose a format and check the path; Enter exports from wherever the focus is."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "export", "Export", priority=True, id="run_export"),
         Binding("escape", "cancel", "Cancel", id="cancel_export"),
     ]
@@ -243,7 +244,9 @@ class ExportScreen(ModalScreen[tuple[ExportFormat, Path] | None]):
 class OrphansScreen(ModalScreen[None]):
     """Annotations whose text is no longer in the sources: kept, and listed here."""
 
-    BINDINGS = [Binding("escape", "close", "Close", id="close_orphans")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="close_orphans")
+    ]
 
     def __init__(self, orphans: list[Annotation]) -> None:
         super().__init__()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
@@ -25,7 +27,9 @@ CHOICES: list[tuple[str, str, Filter]] = [
 class FilterScreen(ModalScreen[Filter | None]):
     """A short list of filters; Enter applies one, Escape keeps the current one."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_filter")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="cancel_filter")
+    ]
 
     def __init__(self, current: Filter) -> None:
         super().__init__()

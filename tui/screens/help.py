@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Label
@@ -13,7 +15,7 @@ from textual.widgets import DataTable, Label
 class HelpScreen(ModalScreen[None]):
     """A table of the active bindings of ``screen``."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "close", "Close", id="close_help"),
         Binding("question_mark", "close", "Close", show=False, id="close_help_again"),
         Binding("q", "close", "Close", show=False, id="close_help_q"),

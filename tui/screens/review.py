@@ -12,9 +12,11 @@ up (a click, a pick in the list, a drag). Annotation actions go to the app's
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.reactive import var
 from textual.screen import Screen
@@ -58,7 +60,7 @@ class ReviewScreen(Screen[None]):
 
     # The order is the footer's: the keys that matter most come first, so a narrow terminal
     # still shows them; every binding is in the help screen (?) and the palette (ctrl+p).
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "next", "Next", id="next_discrepancy"),
         Binding("p", "previous", "Prev", id="previous_discrepancy"),
         Binding("t", "tag", "Tag", id="tag"),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.screen import Screen
@@ -28,7 +30,7 @@ class StoriesScreen(Screen[None]):
     """Every story of the corpus; Enter opens one (also from the filter field), typing
     filters."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "open", "Open story", priority=True, id="open_story"),
         Binding("slash", "filter", "Filter", id="filter_stories"),
         Binding("s", "toggle_singletons", "Singles", id="toggle_singletons"),

@@ -7,6 +7,7 @@ reading whole (the compact form gives each reading two lines)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -38,7 +39,7 @@ class DetailPanel(Widget):
     Each reading is wrapped under itself; the compact form gives it two lines, ``expanded``
     every line it needs."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "detail--odd",
         "detail--versions",
         "detail--absent",

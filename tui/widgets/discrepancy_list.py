@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on
@@ -33,7 +34,7 @@ class ListEntry:
 class DiscrepancyList(OptionList):
     """One option per discrepancy: severity mark, kind, tags and the readings in brief."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "discrepancy-list--high",
         "discrepancy-list--medium",
         "discrepancy-list--low",

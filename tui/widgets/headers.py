@@ -4,6 +4,8 @@ discrepancies painted like body ones."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -28,7 +30,7 @@ class PaneHeaders(Widget):
     ``marked`` names the story columns that give the current discrepancy's odd reading (the
     minority, or a moved one): their label carries a ◆."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         *(f"headers--{kind}" for kind in KINDS),
         "headers--index",
         "headers--index-focused",

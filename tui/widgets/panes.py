@@ -8,12 +8,14 @@ The widget keeps the current discrepancy in view whenever it or the layout chang
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -40,7 +42,7 @@ SEPARATOR = "│"
 class AlignedPanes(ScrollView, can_focus=True):
     """Aligned columns of text, one per visible version of the current story."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         *(f"panes--{kind}" for kind in KINDS),
         "panes--current",
         "panes--search",
@@ -56,7 +58,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         "panes--unimportant",
         "panes--elsewhere",
     }
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "scroll_down", "Down", show=False, id="scroll_down"),
         Binding("k", "scroll_up", "Up", show=False, id="scroll_up"),
         # Selecting text: v starts (at the current item's reading in the focused pane) or

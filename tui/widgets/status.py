@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from rich.text import Text
 from textual.reactive import reactive
@@ -29,7 +30,7 @@ class AnnotationState:
 class Legend(Widget):
     """One line naming every kind in its own style: the styles the panes paint them in."""
 
-    COMPONENT_CLASSES = {f"legend--{kind}" for kind in KINDS}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {f"legend--{kind}" for kind in KINDS}
 
     def render(self) -> Text:
         text = Text(no_wrap=True, overflow="crop")
@@ -43,7 +44,7 @@ class StatusLine(Widget):
     """Where the reviewer is: story i/n, item j/m, severity and kind, decisions with the names
     of who made them, tags, the filter, and how many unimportant variants are hidden."""
 
-    COMPONENT_CLASSES = {
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
         "status--high",
         "status--medium",
         "status--low",
