@@ -285,6 +285,7 @@ def template_events(
     rng = random.Random(seed)
     out: list[Document] = []
     truth: list[int] = []
+    copies: dict[str, int] = {}
     event = 0
     for template in TEMPLATES:
         for _ in range(events_per_template):
@@ -316,9 +317,13 @@ def template_events(
                 body = template.format(**filled)
                 title = body.split(",")[0][:80]
                 index = len(out) + 1
+                # A version may draw the value it changes again: an exact copy, which gets
+                # its own id as load() gives repeated copies (``id-2``).
+                base = document_id(title, filled["outlet"], None, body)
+                copies[base] = copies.get(base, 0) + 1
                 out.append(
                     Document(
-                        id=document_id(title, filled["outlet"], None, body),
+                        id=base if copies[base] == 1 else f"{base}-{copies[base]}",
                         index=index,
                         title=title,
                         source=filled["outlet"],

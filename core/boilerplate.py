@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -82,10 +82,33 @@ def looks_like_boilerplate(text: str) -> bool:
     )
 
 
+#: A sentence for recurrence: text up to and including its closing punctuation, or a line.
+#: Deliberately simpler than :mod:`parallax.core.segment` (it needs no offsets and runs over
+#: every document of the corpus): counting and :meth:`Boilerplate.covers` split alike.
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]*")
+
+#: A sentence shorter than this says nothing about furniture ("He said." recurs everywhere).
+MIN_WORDS = 4
+
+
 def sentence_key(text: str) -> int:
     """A 64-bit key of a sentence, equal for sentences equal up to case, width and spacing."""
-    folded = " ".join(fold(text).split())
-    digest = hashlib.blake2b(folded.encode("utf-8", "surrogatepass"), digest_size=8).digest()
+    return _folded_key(fold(text))
+
+
+def sentence_keys(text: str) -> set[int]:
+    """The keys of the sentences of ``text`` of at least :data:`MIN_WORDS` words (the text is
+    folded once, then split)."""
+    return {
+        _folded_key(piece)
+        for piece in _SENTENCE.findall(fold(text))
+        if piece.count(" ") + 1 >= MIN_WORDS and len(piece.split()) >= MIN_WORDS
+    }
+
+
+def _folded_key(folded: str) -> int:
+    flat = " ".join(folded.split())
+    digest = hashlib.blake2b(flat.encode("utf-8", "surrogatepass"), digest_size=8).digest()
     return int.from_bytes(digest, "little")
 
 
@@ -102,18 +125,20 @@ class Boilerplate:
             return False
         if looks_like_boilerplate(stripped):
             return True
-        return bool(self.recurring) and sentence_key(stripped) in self.recurring
+        if not self.recurring:
+            return False
+        keys = sentence_keys(stripped)
+        return bool(keys) and keys <= self.recurring
 
 
 def document_sentence_keys(documents: Sequence[Document]) -> tuple[np.ndarray, np.ndarray]:
-    """The keys of the sentences of each document, each key once per document, as two arrays:
-    the document's position in ``documents`` (``int64``) and the key (``uint64``). Sentences
-    shorter than four words are left out: "He said." recurs everywhere and says nothing about
-    furniture."""
+    """The keys of the sentences of each document (:func:`sentence_keys`), each key once per
+    document, as two arrays: the document's position in ``documents`` (``int64``) and the key
+    (``uint64``)."""
     owners: list[int] = []
     keys: list[int] = []
     for position, document in enumerate(documents):
-        found = {sentence_key(t) for t in _sentences(document) if len(t.split()) >= 4}
+        found = sentence_keys(document.body)
         owners.extend([position] * len(found))
         keys.extend(found)
     return np.array(owners, dtype=np.int64), np.array(keys, dtype=np.uint64)
@@ -153,9 +178,3 @@ def recurring_sentences(
     numbers = np.array([story_of.get(d.id, -1 - k) for k, d in enumerate(documents)])
     pairs = story_key_pairs(numbers[owners] if len(owners) else owners, keys)
     return Boilerplate(frozenset(int(key) for key in recurring_keys([pairs], stories=stories)))
-
-
-def _sentences(document: Document) -> Iterable[str]:
-    body = document.body
-    for segment in document.segments:
-        yield body[segment.start : segment.end]

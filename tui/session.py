@@ -83,8 +83,7 @@ class ReviewSession:
         self.corpus = corpus
         self.clustering = clustering
         self.aliases = aliases
-        #: Sentences the corpus repeats under several stories: boilerplate in every story.
-        self.boilerplate = boilerplate or recurring_sentences(corpus.documents, clustering)
+        self._boilerplate = boilerplate
         self.documents = {d.id: d for d in corpus.documents}
         self.clusters: list[Cluster] = list(clustering.clusters)
         self.position = {c.id: i for i, c in enumerate(self.clusters)}
@@ -93,9 +92,19 @@ class ReviewSession:
         self._counts: dict[str, Counts] = {}
         self._discrepancy_ids: dict[str, tuple[str, ...]] = {}
         self._lock = threading.Lock()
+        self._boilerplate_lock = threading.Lock()
         self.book: AnnotationBook | None = None
         #: The last problem met while relinking (relinks then stay in memory only).
         self.relink_problem: str | None = None
+
+    @property
+    def boilerplate(self) -> Boilerplate:
+        """Sentences the corpus repeats under several stories: boilerplate in every story.
+        Counted when the first story is analysed, not before the Stories screen shows."""
+        with self._boilerplate_lock:  # not the stories' lock: counting takes a moment
+            if self._boilerplate is None:
+                self._boilerplate = recurring_sentences(self.corpus.documents, self.clustering)
+            return self._boilerplate
 
     @classmethod
     def load(cls, sources: Sources, progress: Progress | None = None) -> ReviewSession:
