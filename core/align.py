@@ -825,51 +825,76 @@ def variation_units(documents: Sequence[Document], row: Row) -> list[Unit]:
         return []
     tokens = [cell_tokens(d, row, c) for d, c in zip(documents, cells, strict=True)]
     base_keys = [diff_key(t.text) for t in tokens[base]]
-    size = len(base_keys)
     intervals: list[tuple[int, int]] = []
     spelling: set[tuple[int, int]] = set()
-    maps: dict[int, tuple[list[int], list[int]]] = {}
+    maps: dict[int, _BoundaryMap] = {}
     for v, version_tokens in enumerate(tokens):
         if not present[v] or v == base:
             continue
-        opcodes = _replacements(
-            Indel.opcodes(base_keys, [diff_key(t.text) for t in version_tokens])
-        )
-        left = [10**9] * (size + 1)
-        right = [-1] * (size + 1)
-        for tag, i1, i2, j1, j2 in opcodes:
-            left[i1] = min(left[i1], j1)
-            right[i1] = max(right[i1], j1 if tag != "insert" else j2)
-            left[i2] = min(left[i2], j2 if tag != "insert" else j1)
-            right[i2] = max(right[i2], j2)
-            if tag == "equal":
-                for x in range(i1 + 1, i2):
-                    left[x] = right[x] = j1 + x - i1
-                for offset in range(i2 - i1):
-                    if tokens[base][i1 + offset].text != version_tokens[j1 + offset].text:
-                        spelling.add((i1 + offset, i1 + offset + 1))
-            else:
-                intervals.append((i1, i2))
-        maps[v] = (left, right)
-    units = []
+        maps[v], changed, respelled = _diff_version(tokens[base], base_keys, version_tokens)
+        intervals += changed
+        spelling |= respelled
     merged = _with_context(_merge_intervals(intervals, spelling), tokens[base])
-    for low, high, owns_low, owns_high in merged:
-        spans = []
-        for v, version_tokens in enumerate(tokens):
-            if not present[v]:
-                spans.append(Span("", None, None))
-                continue
-            if v == base:
-                first, last = low, high
-            else:
-                left, right = maps[v]
-                # Insertions at a boundary belong to the unit that absorbed them.
-                first = left[low] if owns_low else right[low]
-                last = right[high] if owns_high else left[high]
-                last = max(last, first)
-            spans.append(_span(texts[v], version_tokens, first, last, cells[v]))
-        units.append(Unit(tuple(spans), present))
-    return units
+    return [Unit(_unit_spans(unit, texts, tokens, cells, base, maps), present) for unit in merged]
+
+
+#: Where each token boundary of the base version falls in another version: the leftmost and the
+#: rightmost of its candidates (they differ where that version inserted text).
+_BoundaryMap = tuple[list[int], list[int]]
+
+
+def _diff_version(
+    base_tokens: list[Token], base_keys: list[str], version_tokens: list[Token]
+) -> tuple[_BoundaryMap, list[tuple[int, int]], set[tuple[int, int]]]:
+    """Diff one version against the base: its boundary map, the base intervals it changes,
+    and the base tokens it writes differently (a spelling variant of the same key)."""
+    size = len(base_keys)
+    opcodes = _replacements(Indel.opcodes(base_keys, [diff_key(t.text) for t in version_tokens]))
+    left = [10**9] * (size + 1)
+    right = [-1] * (size + 1)
+    changed: list[tuple[int, int]] = []
+    respelled: set[tuple[int, int]] = set()
+    for tag, i1, i2, j1, j2 in opcodes:
+        left[i1] = min(left[i1], j1)
+        right[i1] = max(right[i1], j1 if tag != "insert" else j2)
+        left[i2] = min(left[i2], j2 if tag != "insert" else j1)
+        right[i2] = max(right[i2], j2)
+        if tag != "equal":
+            changed.append((i1, i2))
+            continue
+        for x in range(i1 + 1, i2):
+            left[x] = right[x] = j1 + x - i1
+        for offset in range(i2 - i1):
+            if base_tokens[i1 + offset].text != version_tokens[j1 + offset].text:
+                respelled.add((i1 + offset, i1 + offset + 1))
+    return (left, right), changed, respelled
+
+
+def _unit_spans(
+    unit: tuple[int, int, bool, bool],
+    texts: list[str],
+    tokens: list[list[Token]],
+    cells: tuple[Cell, ...],
+    base: int,
+    maps: dict[int, _BoundaryMap],
+) -> tuple[Span, ...]:
+    """What each version has at one unit ``(low, high, owns_low, owns_high)`` of the base."""
+    low, high, owns_low, owns_high = unit
+    spans = []
+    for v, version_tokens in enumerate(tokens):
+        if cells[v].is_gap:
+            spans.append(Span("", None, None))
+            continue
+        if v == base:
+            first, last = low, high
+        else:
+            left, right = maps[v]
+            # Insertions at a boundary belong to the unit that absorbed them.
+            first = left[low] if owns_low else right[low]
+            last = right[high] if owns_high else left[high]
+            last = max(last, first)
+        spans.append(_span(texts[v], version_tokens, first, last, cells[v]))
+    return tuple(spans)
 
 
 _MONTH_WORDS = frozenset(

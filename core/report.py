@@ -258,26 +258,8 @@ def render_markdown(
             ]
         for discrepancy in story.discrepancies:
             shown = discrepancy.tier == "reported" or unimportant
-            if not shown and discrepancy.id not in on_discrepancy:
-                continue
-            tier = " · unimportant" if discrepancy.tier == "unimportant" else ""
-            lines += [
-                "",
-                f"### {discrepancy.severity.upper()} · {discrepancy.kind}{tier} · "
-                f"`{discrepancy.id}`",
-                "",
-                inert_markdown(discrepancy.summary),
-                "",
-            ]
-            for reading in discrepancy.readings:
-                label = f"#{by_id[reading.document].index}"
-                if reading.start is None:
-                    lines.append(f"- {label}: *(nothing)*")
-                else:
-                    lines.append(f"- {label}: “{inert_markdown(reading.text)}”")
-            for annotation in on_discrepancy.get(discrepancy.id, []):
-                lines.append("")
-                lines.append(_md_annotation(annotation))
+            if shown or discrepancy.id in on_discrepancy:
+                lines += _md_discrepancy(discrepancy, by_id, on_discrepancy.get(discrepancy.id, []))
     spans = [
         a
         for a in annotations
@@ -300,6 +282,30 @@ def render_markdown(
                 lines.append(f"  {inert_markdown(annotation.target.summary)}")
             lines.append(f"  {_md_annotation(annotation)}")
     return "\n".join(lines) + "\n"
+
+
+def _md_discrepancy(
+    discrepancy: Discrepancy, by_id: dict[str, Document], annotations: list[Annotation]
+) -> list[str]:
+    """A discrepancy's section: what it is, each version's reading, what reviewers said."""
+    tier = " · unimportant" if discrepancy.tier == "unimportant" else ""
+    lines = [
+        "",
+        f"### {discrepancy.severity.upper()} · {discrepancy.kind}{tier} · `{discrepancy.id}`",
+        "",
+        inert_markdown(discrepancy.summary),
+        "",
+    ]
+    for reading in discrepancy.readings:
+        label = f"#{by_id[reading.document].index}"
+        if reading.start is None:
+            lines.append(f"- {label}: *(nothing)*")
+        else:
+            lines.append(f"- {label}: “{inert_markdown(reading.text)}”")
+    for annotation in annotations:
+        lines.append("")
+        lines.append(_md_annotation(annotation))
+    return lines
 
 
 def _published(document: Document) -> str:

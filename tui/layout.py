@@ -75,20 +75,91 @@ def _wrap_ascii(text: str, width: int, offset: int) -> list[tuple[int, int]]:
 def wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
     """:func:`wrap` for any text, measuring cells one chunk at a time (``wrap`` takes a faster
     path for plain ASCII; the tests hold the two to the same rules)."""
-    lines: list[tuple[int, int]] = []
-    start = end = 0
-    used = 0
-    chunks: list[tuple[int, int, int]] = []  # (start, end, cells) of the current line's chunks
+    lines = _CellLines(text, width)
+    for match in _CHUNK.finditer(text):
+        chunk = match.group()
+        if chunk == "\n":
+            lines.break_at(match.end())
+        elif chunk[0] in " \t":
+            lines.add_blank(match.start(), match.end())
+        else:
+            lines.add_word(match.start(), match.end())
+    return lines.finish(offset)
 
-    def carry(first: str, size: int) -> int:
+
+class _CellLines:
+    """The lines of :func:`wrap_cells` as they are filled, chunk by chunk."""
+
+    def __init__(self, text: str, width: int) -> None:
+        self.text = text
+        self.width = width
+        self.lines: list[tuple[int, int]] = []
+        self.start = self.end = 0  # the current line
+        self.used = 0  # its width in cells
+        self.chunks: list[tuple[int, int, int]] = []  # (start, end, cells) of its chunks
+
+    def break_at(self, position: int) -> None:
+        """End the current line; the next one starts at ``position``."""
+        self.lines.append((self.start, self.end))
+        self.start = self.end = position
+        self.used = 0
+        self.chunks = []
+
+    def _append(self, start: int, end: int, size: int) -> None:
+        self.used += size
+        self.end = end
+        self.chunks.append((start, end, size))
+
+    def add_blank(self, start: int, end: int) -> None:
+        """Spaces or tabs: never at the start of a line, and a line ends before they overflow."""
+        if self.used == 0:
+            self.start = self.end = end
+            return
+        size = cell_len(self.text[start:end])
+        if self.used + size >= self.width:
+            self.break_at(end)
+        else:
+            self._append(start, end, size)
+
+    def add_word(self, start: int, end: int) -> None:
+        """A word or a CJK character: on this line if it fits, else on the next (with the
+        punctuation that may not end this one); a word longer than a line is cut anywhere."""
+        size = cell_len(self.text[start:end])
+        if self.used and self.used + size > self.width:
+            self._make_room(self.text[start], size, start)
+        if size <= self.width:
+            self._append(start, end, size)
+            return
+        for position in range(start, end):  # a word longer than a line
+            char_size = cell_len(self.text[position])
+            if self.used and self.used + char_size > self.width:
+                self.break_at(position)
+            self._append(position, position + 1, char_size)
+
+    def _make_room(self, first: str, size: int, start: int) -> None:
+        """Start a new line for a chunk at ``start`` that does not fit, carrying down the chunks
+        that line-breaking rules keep with it."""
+        moved = self._carry(first, size) if self.chunks and size <= self.width else 0
+        if not moved:
+            self.break_at(start)
+            return
+        keep = self.chunks[: len(self.chunks) - moved]
+        carried = self.chunks[len(self.chunks) - moved :]
+        self.lines.append((self.start, keep[-1][1]))
+        self.start = carried[0][0]
+        self.used = sum(c[2] for c in carried)
+        self.chunks = carried
+
+    def _carry(self, first: str, size: int) -> int:
         """How many trailing chunks of the line should move down with the next chunk (which
         starts with ``first`` and is ``size`` cells wide) so that no line starts with closing
         punctuation or ends with an opening bracket; 0 when none need to or none can."""
+        text, chunks = self.text, self.chunks
         if first not in NO_LINE_START and text[chunks[-1][1] - 1] not in NO_LINE_END:
             return 0
         for moved in range(1, min(4, len(chunks))):
             size += chunks[-moved][2]
-            if size > width:
+            if size > self.width:
                 return 0
             head = text[chunks[-moved][0]]
             if head.isspace() or head in NO_LINE_START:
@@ -98,62 +169,11 @@ def wrap_cells(text: str, width: int, offset: int) -> list[tuple[int, int]]:
             return moved
         return 0
 
-    for match in _CHUNK.finditer(text):
-        chunk = match.group()
-        if chunk == "\n":
-            lines.append((start, end))
-            start = end = match.end()
-            used = 0
-            chunks = []
-            continue
-        if chunk[0] in " \t":
-            if used == 0:
-                start = end = match.end()  # no leading blanks on a line
-                continue
-            size = cell_len(chunk)
-            if used + size >= width:
-                lines.append((start, end))
-                start = end = match.end()
-                used = 0
-                chunks = []
-            else:
-                used += size
-                end = match.end()
-                chunks.append((match.start(), match.end(), size))
-            continue
-        size = cell_len(chunk)
-        if used and used + size > width:
-            moved = carry(chunk[0], size) if chunks and size <= width else 0
-            if moved:
-                keep = chunks[: len(chunks) - moved]
-                carried = chunks[len(chunks) - moved :]
-                lines.append((start, keep[-1][1]))
-                start = carried[0][0]
-                used = sum(c[2] for c in carried)
-                chunks = carried
-            else:
-                lines.append((start, end))
-                start = end = match.start()
-                used = 0
-                chunks = []
-        if size <= width:
-            used += size
-            end = match.end()
-            chunks.append((match.start(), match.end(), size))
-            continue
-        for position, char in enumerate(chunk, match.start()):  # a word longer than a line
-            char_size = cell_len(char)
-            if used and used + char_size > width:
-                lines.append((start, end))
-                start = position
-                used = 0
-                chunks = []
-            used += char_size
-            end = position + 1
-            chunks.append((position, position + 1, char_size))
-    if end > start or not lines:
-        lines.append((start, end))
-    return [(s + offset, e + offset) for s, e in lines]
+    def finish(self, offset: int) -> list[tuple[int, int]]:
+        """Every line, ``offset`` added."""
+        if self.end > self.start or not self.lines:
+            self.lines.append((self.start, self.end))
+        return [(s + offset, e + offset) for s, e in self.lines]
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,9 +200,79 @@ def display_order(rows: Sequence[Row]) -> list[Placement]:
     body = [row for row in rows if row.kind in ("section", "claim")]
     if not body:
         return []
-    versions = len(body[0].cells)
-    members = [[c for c, cell in enumerate(row.cells) if not cell.is_gap] for row in body]
-    chains: list[list[int]] = [[] for _ in range(versions)]
+    return _DisplayOrder(body).placements()
+
+
+class _DisplayOrder:
+    """:func:`display_order`, step by step: each version's rows in its own order (its chain),
+    and the rows whose every version has shown its earlier text (ready, in alignment order)."""
+
+    def __init__(self, body: list[Row]) -> None:
+        self.body = body
+        self.members = [[c for c, cell in enumerate(row.cells) if not cell.is_gap] for row in body]
+        self.chains = _version_chains(body, self.members)
+        self.head = [0] * len(self.chains)  # per version: its next row, as a place in its chain
+        # Per row: members still to show their cell in the row itself, and those at their head.
+        self.pending = [len(m) for m in self.members]
+        self.at_head = [0] * len(body)
+        for chain in self.chains:
+            if chain:
+                self.at_head[chain[0]] += 1
+        self.ready = [i for i in range(len(body)) if self.at_head[i] == self.pending[i]]
+        heapq.heapify(self.ready)
+        self.emitted = [False] * len(body)
+        self.deferred: set[tuple[int, int]] = set()  # (version, row): its cell to show apart
+        self.out: list[Placement] = []
+        self.oldest = 0
+
+    def placements(self) -> list[Placement]:
+        """Every row once, and the cells shown apart where their versions have them."""
+        for _ in range(len(self.body)):
+            i, moved = self._next_row()
+            self.emitted[i] = True
+            self.out.append(Placement(self.body[i], elsewhere=frozenset(moved)))
+            for c in self.members[i]:
+                if c not in moved:
+                    self._advance(c)
+        return self.out
+
+    def _next_row(self) -> tuple[int, list[int]]:
+        """The next row to show, and the versions whose cell of it is shown apart."""
+        ready = self.ready
+        while ready and self.emitted[ready[0]]:
+            heapq.heappop(ready)
+        if ready:
+            return heapq.heappop(ready), []
+        # The versions disagree on what comes next: show the oldest row, apart from some.
+        while self.emitted[self.oldest]:
+            self.oldest += 1
+        i = self.oldest
+        moved = [c for c in self.members[i] if self.chains[c][self.head[c]] != i]
+        for c in moved:
+            self.deferred.add((c, i))
+        self.pending[i] -= len(moved)
+        return i, moved
+
+    def _advance(self, c: int) -> None:
+        """Version ``c`` showed its head row: move on, showing its deferred cells on the way."""
+        chain, head = self.chains[c], self.head
+        head[c] += 1
+        while head[c] < len(chain):
+            j = chain[head[c]]
+            if (c, j) in self.deferred:
+                self.deferred.discard((c, j))
+                self.out.append(Placement(self.body[j], only=c))
+                head[c] += 1
+                continue
+            self.at_head[j] += 1
+            if self.at_head[j] == self.pending[j] and not self.emitted[j]:
+                heapq.heappush(self.ready, j)
+            return
+
+
+def _version_chains(body: list[Row], members: list[list[int]]) -> list[list[int]]:
+    """Per version, the rows it has a cell in, in the order of its own text."""
+    chains: list[list[int]] = [[] for _ in range(len(body[0].cells))]
     for i, present in enumerate(members):
         for c in present:
             chains[c].append(i)
@@ -192,53 +282,7 @@ def display_order(rows: Sequence[Row]) -> list[Placement]:
             return (body[i].cells[c].start or 0, i)
 
         chain.sort(key=in_version_order)
-    head = [0] * versions
-    pending = [len(m) for m in members]  # members still to show their cell in the row itself
-    at_head = [0] * len(body)
-    for chain in chains:
-        if chain:
-            at_head[chain[0]] += 1
-    ready = [i for i in range(len(body)) if at_head[i] == pending[i]]
-    heapq.heapify(ready)
-    emitted = [False] * len(body)
-    deferred: set[tuple[int, int]] = set()
-    out: list[Placement] = []
-    oldest = 0
-
-    def advance(c: int) -> None:
-        head[c] += 1
-        while head[c] < len(chains[c]):
-            j = chains[c][head[c]]
-            if (c, j) in deferred:
-                deferred.discard((c, j))
-                out.append(Placement(body[j], only=c))
-                head[c] += 1
-                continue
-            at_head[j] += 1
-            if at_head[j] == pending[j] and not emitted[j]:
-                heapq.heappush(ready, j)
-            return
-
-    for _ in range(len(body)):
-        while ready and emitted[ready[0]]:
-            heapq.heappop(ready)
-        moved: list[int] = []
-        if ready:
-            i = heapq.heappop(ready)
-        else:  # the versions disagree on what comes next: show the oldest row, apart from some
-            while emitted[oldest]:
-                oldest += 1
-            i = oldest
-            moved = [c for c in members[i] if chains[c][head[c]] != i]
-            for c in moved:
-                deferred.add((c, i))
-            pending[i] -= len(moved)
-        emitted[i] = True
-        out.append(Placement(body[i], elsewhere=frozenset(moved)))
-        for c in members[i]:
-            if c not in moved:
-                advance(c)
-    return out
+    return chains
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import operator
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -39,6 +40,7 @@ from numpy.typing import NDArray
 
 from parallax.core.boilerplate import Boilerplate, key_buckets, recurring_keys
 from parallax.core.cluster import (
+    Clustering,
     ClusterSettings,
     ClusterStats,
     UnionFind,
@@ -370,10 +372,75 @@ def _run(
     offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
     total = int(sum(counts))
     timings["sign"] = time.perf_counter() - clock
+
+    # shuffle and verify, then union-find on the client, over the joined pairs only
+    buckets_n = max(2, min(64, len(reads)))
+    results = _shuffle_and_verify(client, signed, offsets, settings, buckets_n, progress, timings)
+    clock = time.perf_counter()
+    flat_ids = [i for part in ids for i in part]
+    clustering = _cluster_joined(results, total, flat_ids, settings)
+    del results
+    timings["union"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
-    # shuffle: band keys and copy keys to bucket partitions, pairs to blocks
-    buckets_n = max(2, min(64, len(reads)))
+    plan = plan_stories(clustering, options.story_part_documents)
+    story_part, story_number, story_of = _route_plan(plan, flat_ids, total)
+    boilerplate = _count_boilerplate(client, signed, story_number, offsets, counts, buckets_n)
+    del story_number
+    timings["boilerplate"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+
+    writer = IndexWriter(output)
+    try:
+        folder = str(writer.folder)
+        written = [
+            submit(write_signatures, folder, p, ids[p], s, pure=False) for p, s in enumerate(signed)
+        ]
+        _wait(written, "writing", progress)
+        del signed, written
+        routes = _Routes(reads, offsets, counts, ids, story_part, story_of, options.input_format)
+        tables = _analyse_stories(client, plan, routes, folder, options, boilerplate, progress)
+        timings["analyse"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+        file_counts = {path: n for m in metas for path, n in m[3].items()}
+        result = finish(
+            writer,
+            tables,
+            files,
+            file_counts,
+            problems,
+            clustering.stats,
+            "dask",
+            options,
+            boilerplate=boilerplate,
+        )
+        timings["write"] = time.perf_counter() - clock
+    except BaseException:
+        writer.discard()
+        raise
+    result.timings = timings
+    try:
+        usage = client.run(_usage)
+        result.worker_peak_rss = {str(k): int(v[0]) for k, v in usage.items()}
+        result.worker_cpu = {str(k): float(v[1]) for k, v in usage.items()}
+    except Exception:  # a worker that just restarted has nothing to say
+        result.worker_peak_rss = None
+    return result
+
+
+def _shuffle_and_verify(
+    client: Client,
+    signed: list[Future[Any]],
+    offsets: np.ndarray,
+    settings: ClusterSettings,
+    buckets_n: int,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> list[tuple[np.ndarray, np.ndarray, int, int]]:
+    """Shuffle band keys and copy keys to bucket partitions and their pairs to blocks, then
+    verify one block per task: (copied, joined, candidates, verified) of every block."""
+    submit = client.submit
+    clock = time.perf_counter()
     scattered = [
         submit(_scatter_keys, s, int(offsets[p]), buckets_n, settings, pure=False)
         for p, s in enumerate(signed)
@@ -388,7 +455,6 @@ def _run(
     timings["shuffle"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
-    # verify: one task per block of pairs
     by_block: dict[int, list[Future[Any]]] = {}
     for q, blocks in enumerate(block_lists):
         for block in blocks:
@@ -404,12 +470,18 @@ def _run(
             )
         )
     _wait(verified_f, "verifying", progress)
-    results = client.gather(verified_f)
-    del buckets, by_block, verified_f
+    results: list[tuple[np.ndarray, np.ndarray, int, int]] = client.gather(verified_f)
     timings["verify"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    return results
 
-    # union-find on the client, over the joined pairs only
+
+def _cluster_joined(
+    results: list[tuple[np.ndarray, np.ndarray, int, int]],
+    total: int,
+    flat_ids: list[str],
+    settings: ClusterSettings,
+) -> Clustering:
+    """The stories: copies joined first, then the verified pairs (as one machine would)."""
     groups = UnionFind(total)
     for copied, _, _, _ in results:
         for i, j in copied.tolist():
@@ -424,16 +496,15 @@ def _run(
         verified_pairs=sum(r[3] for r in results),
         joined_pairs=joined,
     )
-    flat_ids = [i for part in ids for i in part]
-    clustering = make_clustering(
+    return make_clustering(
         groups.groups(), range(1, total + 1), flat_ids, settings=settings, stats=stats
     )
-    del groups, results
-    timings["union"] = time.perf_counter() - clock
-    clock = time.perf_counter()
 
-    # route plan: each document's story partition and story
-    plan = plan_stories(clustering, options.story_part_documents)
+
+def _route_plan(
+    plan: list[list[tuple[int, Cluster]]], flat_ids: list[str], total: int
+) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Per document (in global order): its story partition, its story's position, its story."""
     story_part = np.empty(total, dtype=np.int32)
     story_number = np.empty(total, dtype=np.int64)
     story_of = [""] * total
@@ -445,9 +516,19 @@ def _run(
                 story_part[k] = number
                 story_number[k] = pos
                 story_of[k] = cluster.id
-    del position
+    return story_part, story_number, story_of
 
-    # boilerplate: (story, sentence key) pairs shuffled by key, counted per bucket
+
+def _count_boilerplate(
+    client: Client,
+    signed: list[Future[Any]],
+    story_number: np.ndarray,
+    offsets: np.ndarray,
+    counts: list[int],
+    buckets_n: int,
+) -> Boilerplate:
+    """Boilerplate: (story, sentence key) pairs shuffled by key, counted per bucket."""
+    submit = client.submit
     paired = [
         submit(
             _sentence_buckets,
@@ -466,92 +547,85 @@ def _run(
         )
         for q in range(buckets_n)
     ]
-    boilerplate = boilerplate_of(client.gather(recurring))
-    del paired, recurring, story_number
-    timings["boilerplate"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    return boilerplate_of(client.gather(recurring))
 
-    writer = IndexWriter(output)
-    try:
-        folder = str(writer.folder)
-        written = [
-            submit(write_signatures, folder, p, ids[p], s, pure=False) for p, s in enumerate(signed)
-        ]
-        _wait(written, "writing", progress)
-        del signed, written
-        # In every analysis task's arguments, not scattered: scattered data has no lineage,
-        # and the worker holding it may die.
-        recurring_keys_array = np.array(sorted(boilerplate.recurring), dtype=np.uint64)
 
-        # route documents to story partitions, analyse and write each
-        # Each story partition is submitted after the routes it needs, so that when stories
-        # are local to some files (as news is to days) documents stream through the workers
-        # instead of all sitting in memory at once.
-        needs = [
-            set(np.unique(story_part[int(offsets[p]) : int(offsets[p]) + counts[p]]).tolist())
-            for p in range(len(reads))
+@dataclass(frozen=True)
+class _Routes:
+    """Where each read partition's documents go: ``offsets``/``counts`` place a partition in the
+    global order, ``story_part`` and ``story_of`` give each document's story partition and
+    story."""
+
+    reads: list[ReadPart]
+    offsets: np.ndarray
+    counts: list[int]
+    ids: list[list[str]]
+    story_part: np.ndarray
+    story_of: list[str]
+    input_format: FormatChoice
+
+    def needed_by(self) -> list[set[int]]:
+        """Per read partition, the story partitions its documents go to."""
+        return [
+            set(np.unique(self.story_part[self._span(p)]).tolist()) for p in range(len(self.reads))
         ]
-        routed: dict[int, Any] = {}
-        analysed = []
-        for number, stories in enumerate(plan):
-            sources = [p for p in range(len(reads)) if number in needs[p]]
-            for p in sources:
-                if p not in routed:
-                    start, stop = int(offsets[p]), int(offsets[p]) + counts[p]
-                    routed[p] = submit(
-                        _route,
-                        reads[p],
-                        options.input_format,
-                        start,
-                        ids[p],
-                        story_part[start:stop],
-                        story_of[start:stop],
-                        pure=False,
-                    )
-            pieces = [submit(operator.getitem, routed[p], number, pure=False) for p in sources]
-            analysed.append(
-                submit(
-                    _analyse_routed,
-                    folder,
-                    number,
-                    stories,
-                    pieces,
-                    options.aliases,
-                    recurring_keys_array,
-                    pure=False,
-                )
+
+    def _span(self, p: int) -> slice:
+        start = int(self.offsets[p])
+        return slice(start, start + self.counts[p])
+
+    def route(self, client: Client, p: int) -> Future[Any]:
+        """Read partition ``p`` again and send its documents to their story partitions."""
+        span = self._span(p)
+        return client.submit(
+            _route,
+            self.reads[p],
+            self.input_format,
+            span.start,
+            self.ids[p],
+            self.story_part[span],
+            self.story_of[span],
+            pure=False,
+        )
+
+
+def _analyse_stories(
+    client: Client,
+    plan: list[list[tuple[int, Cluster]]],
+    routes: _Routes,
+    folder: str,
+    options: Options,
+    boilerplate: Boilerplate,
+    progress: Progress | None,
+) -> list[Any]:
+    """Route documents to story partitions, analyse and write each; the stories tables."""
+    # In every analysis task's arguments, not scattered: scattered data has no lineage, and the
+    # worker holding it may die.
+    recurring_keys_array = np.array(sorted(boilerplate.recurring), dtype=np.uint64)
+    # Each story partition is submitted after the routes it needs, so that when stories are
+    # local to some files (as news is to days) documents stream through the workers instead of
+    # all sitting in memory at once.
+    needs = routes.needed_by()
+    routed: dict[int, Future[Any]] = {}
+    analysed = []
+    for number, stories in enumerate(plan):
+        sources = [p for p in range(len(routes.reads)) if number in needs[p]]
+        for p in sources:
+            if p not in routed:
+                routed[p] = routes.route(client, p)
+        pieces = [client.submit(operator.getitem, routed[p], number, pure=False) for p in sources]
+        analysed.append(
+            client.submit(
+                _analyse_routed,
+                folder,
+                number,
+                stories,
+                pieces,
+                options.aliases,
+                recurring_keys_array,
+                pure=False,
             )
-        _wait(
-            analysed,
-            "analysing",
-            progress,
-            [sum(len(c.documents) for _, c in s) for s in plan],
         )
-        tables = client.gather(analysed)
-        del routed, analysed
-        timings["analyse"] = time.perf_counter() - clock
-        clock = time.perf_counter()
-        file_counts = {path: n for m in metas for path, n in m[3].items()}
-        result = finish(
-            writer,
-            tables,
-            files,
-            file_counts,
-            problems,
-            stats,
-            "dask",
-            options,
-            boilerplate=boilerplate,
-        )
-        timings["write"] = time.perf_counter() - clock
-    except BaseException:
-        writer.discard()
-        raise
-    result.timings = timings
-    try:
-        usage = client.run(_usage)
-        result.worker_peak_rss = {str(k): int(v[0]) for k, v in usage.items()}
-        result.worker_cpu = {str(k): float(v[1]) for k, v in usage.items()}
-    except Exception:  # a worker that just restarted has nothing to say
-        result.worker_peak_rss = None
-    return result
+    _wait(analysed, "analysing", progress, [sum(len(c.documents) for _, c in s) for s in plan])
+    tables: list[Any] = client.gather(analysed)
+    return tables

@@ -28,6 +28,7 @@ import os
 import shutil
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -54,11 +55,13 @@ from parallax.core.cluster import (
     verify_pairs,
 )
 from parallax.core.document import Document
+from parallax.core.errors import Problem
 from parallax.core.index.build import BuildResult, NoDocuments, analyse_locally, finish
 from parallax.core.index.schema import arrow_schema
 from parallax.core.index.steps import (
     Options,
     Progress,
+    SignedPart,
     SourceFile,
     list_sources,
     sign_documents,
@@ -84,26 +87,54 @@ def update_index(
 ) -> BuildResult:
     """Bring the index at ``index_path`` up to date with ``paths``."""
     require("pyarrow")
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
     timings: dict[str, float] = {}
     clock = time.perf_counter()
     index = CorpusIndex(index_path)
-    manifest = index.manifest
-    settings = ClusterSettings(**manifest["settings"])
-    base = options or Options()
-    options = Options(
-        include=base.include,
-        exclude=base.exclude,
-        input_format=base.input_format,
-        settings=settings,
-        aliases=base.aliases,
-        partition_bytes=base.partition_bytes,
-        story_part_documents=base.story_part_documents,
-    )
+    # Documents are grouped as the index grouped them, with its settings.
+    settings = ClusterSettings(**index.manifest["settings"])
+    options = replace(options or Options(), settings=settings)
+    changes = _read_changes(index, paths, options)
+    timings["read"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    signed = _sign_changes(index, changes, settings, progress)
+    timings["sign"] = time.perf_counter() - clock
+    clock = time.perf_counter()
+    clustering = _regroup(index, changes, signed, settings, progress)
+    timings["cluster"] = time.perf_counter() - clock
+    result = _write_update(index, changes, signed, clustering, options, workers, progress, timings)
+    result.timings = timings
+    return result
 
-    # 1. which files are new, changed or gone
+
+@dataclass
+class _Changes:
+    """Step 1: the files that are new, changed or gone, and the documents read again."""
+
+    old_files: dict[str, dict[str, Any]]  # the index's files table, by path
+    fresh: list[SourceFile]  # files new or changed
+    gone: set[str]  # files of the index that no longer exist
+    problems: list[Problem]
+    documents_meta: pa.Table  # every document of the index (no bodies)
+    kept_meta: pa.Table  # those of files that did not change, in index order
+    kept_ids: list[str]
+    removed_ids: set[str]
+    new_documents: list[Document]  # read from the fresh files, numbered after the kept ones
+
+
+@dataclass
+class _Signed:
+    """Step 2: the new documents signed; signatures and copy keys of kept then new ones."""
+
+    new: SignedPart
+    signatures: np.ndarray
+    copy_keys: np.ndarray
+
+
+def _read_changes(index: CorpusIndex, paths: Sequence[str], options: Options) -> _Changes:
+    """Which files are new, changed or gone; the new and changed ones are read."""
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
     old_files = {r["path"]: r for r in pq.read_table(index.data / "files.parquet").to_pylist()}
     files, problems = list_sources(paths, options)
     listed = {f.path: f for f in files}
@@ -123,7 +154,6 @@ def update_index(
     kept_meta = kept_meta.take(pc.sort_indices(kept_meta["index"]))
 
     corpus = load([f.path for f in fresh], format=options.input_format)
-    problems = list(problems) + list(corpus.problems)
     kept_ids: list[str] = kept_meta["id"].to_pylist()
     new_documents = _renumber(
         list(corpus.documents),
@@ -132,81 +162,53 @@ def update_index(
     )
     if not kept_ids and not new_documents:
         raise NoDocuments("no document loaded")
-    timings["read"] = time.perf_counter() - clock
-    clock = time.perf_counter()
+    return _Changes(
+        old_files,
+        fresh,
+        gone,
+        list(problems) + list(corpus.problems),
+        documents_meta,
+        kept_meta,
+        kept_ids,
+        removed_ids,
+        new_documents,
+    )
 
-    # 2. sign the new documents only
-    signed_new = sign_documents(0, new_documents, settings, progress=progress)
-    old_signatures = _signatures(index, kept_ids)
-    count_old, count_new = len(kept_ids), len(new_documents)
+
+def _sign_changes(
+    index: CorpusIndex, changes: _Changes, settings: ClusterSettings, progress: Progress | None
+) -> _Signed:
+    """Sign the new documents only; the kept ones' signatures are read from the index."""
+    new = sign_documents(0, changes.new_documents, settings, progress=progress)
+    if not changes.kept_ids:
+        return _Signed(new, new.signatures, new.copy_keys)
+    old_copy_keys, old_signatures = _signatures(index, changes.kept_ids)
+    return _Signed(
+        new,
+        np.concatenate([old_signatures, new.signatures]),
+        np.concatenate([old_copy_keys, new.copy_keys]),
+    )
+
+
+def _regroup(
+    index: CorpusIndex,
+    changes: _Changes,
+    signed: _Signed,
+    settings: ClusterSettings,
+    progress: Progress | None,
+) -> Clustering:
+    """Group again: the clean stories as units, the dirty documents anew."""
+    count_old, count_new = len(changes.kept_ids), len(changes.new_documents)
     total = count_old + count_new
-    signatures = (
-        np.concatenate([old_signatures[1], signed_new.signatures])
-        if count_old
-        else signed_new.signatures
-    )
-    keys_copy = (
-        np.concatenate([old_signatures[0], signed_new.copy_keys])
-        if count_old
-        else (signed_new.copy_keys)
-    )
-    timings["sign"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-
-    # 3. group: old clean stories as units, dirty documents anew
-    story_of_old: list[str] = kept_meta["story"].to_pylist()
-    old_members: dict[str, list[str]] = {}
-    for doc_id, story in zip(
-        documents_meta["id"].to_pylist(), documents_meta["story"].to_pylist(), strict=True
-    ):
-        old_members.setdefault(story, []).append(doc_id)
-    dirty_stories = {
-        s for s, members in old_members.items() if any(m in removed_ids for m in members)
-    }
-    dirty = np.zeros(total, dtype=bool)
-    dirty[count_old:] = True
-    for k, story in enumerate(story_of_old):
-        dirty[k] = story in dirty_stories
-    unit = np.arange(total, dtype=np.int64)  # clean documents of one old story share a unit
-    first_of: dict[str, int] = {}
-    for k, story in enumerate(story_of_old):
-        if not dirty[k]:
-            unit[k] = first_of.setdefault(story, k)
-
-    positions = np.arange(total, dtype=np.int64)
-    dirty_at = np.flatnonzero(dirty)
-    copies = copy_pairs(keys_copy, positions)
-    copies = copies[dirty[copies[:, 0]] | dirty[copies[:, 1]]] if len(copies) else copies
-    keys = band_keys(signatures, settings)
-    has = signed_mask(signatures)
-    chunks = [np.empty((0, 2), dtype=np.int64)]
-    for band in range(keys.shape[1]):
-        wanted = keys[dirty_at[has[dirty_at]], band]
-        if not wanted.size:
-            continue
-        chosen = np.flatnonzero(has & np.isin(keys[:, band], wanted))
-        chunks.append(bucket_pairs(keys[chosen, band], chosen, settings))
-    candidates = unique_pairs(np.concatenate(chunks))
-    candidates = candidates[dirty[candidates[:, 0]] | dirty[candidates[:, 1]]]
+    dirty, unit = _dirty_units(changes, total)
+    copies, candidates = _dirty_pairs(signed, dirty, settings)
     if progress is not None:
         progress("grouping", 1, 1)
-
-    involved = np.unique(np.concatenate([copies.ravel(), candidates.ravel(), dirty_at]))
+    involved = np.unique(
+        np.concatenate([copies.ravel(), candidates.ravel(), np.flatnonzero(dirty)])
+    )
     local = {int(g): k for k, g in enumerate(involved.tolist())}
-    texts_needed = [int(g) for g in involved.tolist() if g < count_old]
-    tokens = [""] * len(involved)
-    subjects = [np.empty(0, dtype=np.uint64)] * len(involved)
-    if texts_needed:
-        bodies = _documents_by_id(index, [kept_ids[g] for g in texts_needed])
-        old_texts = [matching_text(bodies[kept_ids[g]]) for g in texts_needed]
-        old_tokens, _ = sign(old_texts, settings)
-        for g, t, s in zip(texts_needed, old_tokens, subject_keys(old_texts), strict=True):
-            tokens[local[g]] = t
-            subjects[local[g]] = s
-    for k in range(count_new):
-        if count_old + k in local:
-            tokens[local[count_old + k]] = signed_new.tokens[k]
-            subjects[local[count_old + k]] = signed_new.subjects[k]
+    tokens, subjects = _involved_texts(index, changes, signed, involved, local, settings)
     groups = UnionFind(len(involved))
     unit_first: dict[int, int] = {}
     for g in involved.tolist():
@@ -219,7 +221,13 @@ def update_index(
 
     copied = join_copies(to_local(copies), tokens, groups)
     joined, verified = verify_pairs(
-        to_local(candidates), tokens, signatures[involved], settings, groups, progress, subjects
+        to_local(candidates),
+        tokens,
+        signed.signatures[involved],
+        settings,
+        groups,
+        progress,
+        subjects,
     )
     final = UnionFind(total)
     for k in range(total):
@@ -227,39 +235,130 @@ def update_index(
             final.union(int(unit[k]), k)
     for i, j in np.concatenate([copied, joined]).tolist():
         final.union(int(involved[i]), int(involved[j]))
-    all_documents_index = kept_meta["index"].to_pylist() + [d.index for d in new_documents]
-    all_ids = kept_ids + [d.id for d in new_documents]
     stats = ClusterStats(
         documents=total,
         candidate_pairs=len(candidates),
         verified_pairs=verified,
         joined_pairs=len(joined),
     )
-    clustering = make_clustering(
-        final.groups(), all_documents_index, all_ids, settings=settings, stats=stats
+    return make_clustering(
+        final.groups(),
+        changes.kept_meta["index"].to_pylist() + [d.index for d in changes.new_documents],
+        changes.kept_ids + [d.id for d in changes.new_documents],
+        settings=settings,
+        stats=stats,
     )
-    timings["cluster"] = time.perf_counter() - clock
-    clock = time.perf_counter()
 
-    # 4. analyse changed stories; link or copy the rest
+
+def _dirty_units(changes: _Changes, total: int) -> tuple[np.ndarray, np.ndarray]:
+    """Which documents (kept, then new) are dirty, and each one's unit: the clean documents
+    of one old story share a unit; a dirty one is a unit of its own. A story that lost a
+    document is dirty."""
+    count_old = len(changes.kept_ids)
+    meta = changes.documents_meta
+    old_members: dict[str, list[str]] = {}
+    for doc_id, story in zip(meta["id"].to_pylist(), meta["story"].to_pylist(), strict=True):
+        old_members.setdefault(story, []).append(doc_id)
+    dirty_stories = {
+        s for s, members in old_members.items() if any(m in changes.removed_ids for m in members)
+    }
+    story_of_old: list[str] = changes.kept_meta["story"].to_pylist()
+    dirty = np.zeros(total, dtype=bool)
+    dirty[count_old:] = True
+    for k, story in enumerate(story_of_old):
+        dirty[k] = story in dirty_stories
+    unit = np.arange(total, dtype=np.int64)
+    first_of: dict[str, int] = {}
+    for k, story in enumerate(story_of_old):
+        if not dirty[k]:
+            unit[k] = first_of.setdefault(story, k)
+    return dirty, unit
+
+
+def _dirty_pairs(
+    signed: _Signed, dirty: np.ndarray, settings: ClusterSettings
+) -> tuple[np.ndarray, np.ndarray]:
+    """Copy pairs and candidate pairs that hold a dirty document: the LSH buckets of the dirty
+    documents' band keys, over every document's signature."""
+    positions = np.arange(len(dirty), dtype=np.int64)
+    dirty_at = np.flatnonzero(dirty)
+    copies = copy_pairs(signed.copy_keys, positions)
+    copies = copies[dirty[copies[:, 0]] | dirty[copies[:, 1]]] if len(copies) else copies
+    keys = band_keys(signed.signatures, settings)
+    has = signed_mask(signed.signatures)
+    chunks = [np.empty((0, 2), dtype=np.int64)]
+    for band in range(keys.shape[1]):
+        wanted = keys[dirty_at[has[dirty_at]], band]
+        if not wanted.size:
+            continue
+        chosen = np.flatnonzero(has & np.isin(keys[:, band], wanted))
+        chunks.append(bucket_pairs(keys[chosen, band], chosen, settings))
+    candidates = unique_pairs(np.concatenate(chunks))
+    candidates = candidates[dirty[candidates[:, 0]] | dirty[candidates[:, 1]]]
+    return copies, candidates
+
+
+def _involved_texts(
+    index: CorpusIndex,
+    changes: _Changes,
+    signed: _Signed,
+    involved: np.ndarray,
+    local: dict[int, int],
+    settings: ClusterSettings,
+) -> tuple[list[str], list[np.ndarray]]:
+    """Token strings and subject keys of the documents in some pair, in ``involved`` order:
+    the kept ones' computed from their bodies, the new ones' from their signing."""
+    count_old = len(changes.kept_ids)
+    tokens = [""] * len(involved)
+    subjects = [np.empty(0, dtype=np.uint64)] * len(involved)
+    texts_needed = [int(g) for g in involved.tolist() if g < count_old]
+    if texts_needed:
+        bodies = _documents_by_id(index, [changes.kept_ids[g] for g in texts_needed])
+        old_texts = [matching_text(bodies[changes.kept_ids[g]]) for g in texts_needed]
+        old_tokens, _ = sign(old_texts, settings)
+        for g, t, s in zip(texts_needed, old_tokens, subject_keys(old_texts), strict=True):
+            tokens[local[g]] = t
+            subjects[local[g]] = s
+    for k in range(len(changes.new_documents)):
+        if count_old + k in local:
+            tokens[local[count_old + k]] = signed.new.tokens[k]
+            subjects[local[count_old + k]] = signed.new.subjects[k]
+    return tokens, subjects
+
+
+def _write_update(
+    index: CorpusIndex,
+    changes: _Changes,
+    signed: _Signed,
+    clustering: Clustering,
+    options: Options,
+    workers: int | None,
+    progress: Progress | None,
+    timings: dict[str, float],
+) -> BuildResult:
+    """Analyse the changed stories; link or copy the rest; write the new generation."""
+    import pyarrow as pa
+
+    clock = time.perf_counter()
     old_ids = set(index.stories["id"].to_pylist())
     changed = [c for c in clustering.clusters if c.id not in old_ids]
     kept_stories = {c.id for c in clustering.clusters if c.id in old_ids}
-    writer = IndexWriter(index_path)
+    new_ids = {d.id for d in changes.new_documents}
+    writer = IndexWriter(str(index.path))
     try:
         folder = writer.folder
         summaries, next_part = _carry_parts(index, kept_stories, folder)
         needed = {i for c in changed for i in c.documents}
-        documents = [d for d in new_documents if d.id in needed]
-        old_needed = [i for i in needed if i not in {d.id for d in new_documents}]
+        documents = [d for d in changes.new_documents if d.id in needed]
+        old_needed = [i for i in needed if i not in new_ids]
         if old_needed:
-            by_id = _documents_by_id(index, old_needed)
-            documents += list(by_id.values())
-        sub = Clustering(clusters=tuple(changed), settings=settings, stats=stats)
+            documents += list(_documents_by_id(index, old_needed).values())
+        sub = Clustering(
+            clusters=tuple(changed), settings=clustering.settings, stats=clustering.stats
+        )
         # The recurring sentences of the full index: counting them again would need every
         # stored document's sentences (see the README's note on --update).
         boilerplate = index.boilerplate()
-        keys_of = _keys(documents, kept_meta, new_documents)
         tables = analyse_locally(
             str(folder),
             documents,
@@ -268,18 +367,16 @@ def update_index(
             workers,
             progress,
             first_part=next_part,
-            keys=keys_of,
+            keys=_keys(documents, changes.kept_meta, changes.new_documents),
             boilerplate=boilerplate,
         )
         timings["analyse"] = time.perf_counter() - clock
         clock = time.perf_counter()
-        _carry_signatures(index, removed_ids, folder)
+        _carry_signatures(index, changes.removed_ids, folder)
         write_signatures(
-            str(folder), _next_number(folder / "signatures"), signed_new.ids, signed_new
+            str(folder), _next_number(folder / "signatures"), signed.new.ids, signed.new
         )
         position = {c.id: pos for pos, c in enumerate(clustering.clusters)}
-        import pyarrow as pa
-
         everything = [t for t in tables if t is not None]
         if summaries is not None:
             everything.append(summaries)
@@ -291,24 +388,25 @@ def update_index(
             "pos",
             pa.array([position[s] for s in stories["id"].to_pylist()], pa.int64()),
         )
-        file_list, counts = _files(old_files, fresh, gone, new_documents)
+        file_list, counts = _files(
+            changes.old_files, changes.fresh, changes.gone, changes.new_documents
+        )
         result = finish(
             writer,
             [stories],
             file_list,
             counts,
-            problems,
-            stats,
+            changes.problems,
+            clustering.stats,
             "update",
             options,
-            extra={"updated_from": manifest.get("data"), "reanalysed": len(changed)},
+            extra={"updated_from": index.manifest.get("data"), "reanalysed": len(changed)},
             boilerplate=boilerplate,
         )
         timings["write"] = time.perf_counter() - clock
     except BaseException:
         writer.discard()
         raise
-    result.timings = timings
     return result
 
 

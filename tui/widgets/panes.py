@@ -8,6 +8,7 @@ The widget keeps the current discrepancy in view whenever it or the layout chang
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -27,7 +28,7 @@ from parallax.core.discrepancy import KINDS
 from parallax.core.safe import neutralize
 from parallax.tui.layout import PaneLine, StoryLayout
 from parallax.tui.selection import extend_end, first_token, move_start
-from parallax.tui.story_view import StoryView
+from parallax.tui.story_view import Mark, StoryView
 from parallax.tui.styles import SEVERITY_MARKS
 from parallax.tui.widgets.component_style import layered_style
 
@@ -347,23 +348,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         body = Text(neutralize(document.body[line.start : line.end], keep_newlines=False))
         if row.kind == "section":
             body.stylize(self._style("section"))
-        current = self.current
-        for mark in story.marks.get((column, row.index), ()):
-            if mark.unimportant and not self.show_unimportant:
-                continue
-            start, end = max(mark.start, line.start), min(mark.end, line.end)
-            if start >= end:
-                continue
-            style = self._style(mark.kind)
-            if mark.unimportant:
-                style += self._style("unimportant")
-            elif not mark.whole_claim:
-                style += _INTENSITY[mark.severity]
-            if self.statuses.get(mark.discrepancy) == "dismissed":
-                style += _DISMISSED
-            if mark.discrepancy == current:
-                style += self._style("current")
-            body.stylize(style, start - line.start, end - line.start)
+        self._paint_marks(body, story.marks.get((column, row.index), ()), line.start, line.end)
         selection = self.span
         if selection is not None and selection[0] == column:
             start, end = max(selection[1], line.start), min(selection[2], line.end)
@@ -373,6 +358,29 @@ class AlignedPanes(ScrollView, can_focus=True):
             self._paint_search(body, document.body[line.start : line.end])
         text.append_text(body)
         return text
+
+    def _paint_marks(self, body: Text, marks: Iterable[Mark], start: int, end: int) -> None:
+        """Style the discrepancies' marks on ``body``, the text of ``start:end``."""
+        for mark in marks:
+            if mark.unimportant and not self.show_unimportant:
+                continue
+            low, high = max(mark.start, start), min(mark.end, end)
+            if low < high:
+                body.stylize(self._mark_style(mark), low - start, high - start)
+
+    def _mark_style(self, mark: Mark) -> Style:
+        """A mark's kind, made fainter when unimportant, stronger by severity (unless it covers
+        the whole claim), struck through when dismissed, highlighted when current."""
+        style = self._style(mark.kind)
+        if mark.unimportant:
+            style += self._style("unimportant")
+        elif not mark.whole_claim:
+            style += _INTENSITY[mark.severity]
+        if self.statuses.get(mark.discrepancy) == "dismissed":
+            style += _DISMISSED
+        if mark.discrepancy == self.current:
+            style += self._style("current")
+        return style
 
     def _paint_search(self, body: Text, plain: str) -> None:
         needle = self.search.casefold()
