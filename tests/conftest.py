@@ -9,6 +9,7 @@ import pytest
 
 from parallax.core.data import demo_corpus_path
 from parallax.core.ingest import Corpus, load
+from tests import inprocess
 
 
 @pytest.fixture(scope="session")
@@ -23,8 +24,14 @@ def demo(demo_path: Path) -> Corpus:
     return corpus
 
 
-def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None, env=None):
-    """Run the installed command line exactly as a user would, in a subprocess."""
+def run_cli(
+    *args: str,
+    input: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed command line exactly as a user would, in a subprocess (the end-to-end
+    tests: environment, terminal, pipes, hangs)."""
     environment = {k: v for k, v in os.environ.items() if k not in ("PARALLAX_DEBUG",)}
     environment.update(env or {})
     return subprocess.run(
@@ -37,6 +44,23 @@ def run_cli(*args: str, input: bytes | None = None, cwd: Path | None = None, env
     )
 
 
+def run_cli_here(
+    *args: str,
+    input: bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[bytes]:
+    """:func:`run_cli`, in this process when nothing about the process matters (no working
+    directory, no environment given): the same result, without starting Python again."""
+    if cwd is not None or env is not None:
+        return run_cli(*args, input=input, cwd=cwd, env=env)
+    result = inprocess.run(*args, stdin=input)
+    return subprocess.CompletedProcess(
+        list(args), result.code, result.out.encode("utf-8"), result.err.encode("utf-8")
+    )
+
+
 @pytest.fixture
 def cli():
-    return run_cli
+    """The command line, as :func:`run_cli_here` runs it."""
+    return run_cli_here

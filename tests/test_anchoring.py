@@ -21,10 +21,11 @@ from parallax.core.annotations.book import AnnotationBook, default_workspace, ma
 from parallax.core.annotations.models import Quote, Target, now
 from parallax.core.cluster import cluster_documents
 from parallax.core.discrepancy import Discrepancy, Reading
-from parallax.core.document import Document, Origin, document_id
+from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.ingest import load
 from parallax.tui.session import ReviewSession
+from tests.factories import doc
 
 OTHER_FILE = [
     {
@@ -435,17 +436,6 @@ edits = st.lists(
 )
 
 
-def make_document(body: str, path: str, title: str, index: int = 1) -> Document:
-    return Document(
-        id=document_id(title, None, None, body),
-        index=index,
-        title=title,
-        origin=Origin(path=path, line=1),
-        format="text",
-        body=body,
-    )
-
-
 def apply(body: str, spans: list[tuple[int, int]], operations):
     """Edit ``body``; return the new text and where each span is now (or ``None`` once an edit
     touched it)."""
@@ -496,8 +486,8 @@ def test_property_annotations_stay_in_their_document_or_are_orphaned(
     words, other_words, operations, picks, legacy
 ):
     body, other_body = " ".join(words), " ".join(other_words)
-    document = make_document(body, "a.txt", "Story")
-    other = make_document(other_body, "b.jsonl", "Other")
+    document = doc(body, path="a.txt", title="Story", line=1, content_id=True)
+    other = doc(other_body, path="b.jsonl", title="Other", line=1, content_id=True)
     spans = []
     for where, size in picks[:8]:
         start = int(where * (len(body) - 1))
@@ -516,7 +506,7 @@ def test_property_annotations_stay_in_their_document_or_are_orphaned(
         windows = [(s - 32, e) if s >= 32 else None for s, e in spans]
         windows += [(s, e + 32) if e + 32 <= len(body) else None for s, e in spans]
         edited_body, tracked = apply(body, spans + [w or (0, 0) for w in windows], operations)
-        edited = make_document(edited_body, "a.txt", "Story")
+        edited = doc(edited_body, path="a.txt", title="Story", line=1, content_id=True)
         placed = {a.id: a for a in AnnotationBook(workspace, [edited, other]).annotations()}
     assert placed[on_other.id].target == on_other.target
     count = len(spans)

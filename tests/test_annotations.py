@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -27,21 +28,11 @@ from parallax.core.annotations import store as store_module
 from parallax.core.annotations.anchoring import file_key
 from parallax.core.annotations.book import AnnotationBook, default_workspace
 from parallax.core.annotations.models import now
-from parallax.core.document import Document, Origin
 from parallax.core.ingest import load
+from tests import factories
 
-
-def doc(body: str, *, path: str = "a.txt", title: str = "T", index: int = 1) -> Document:
-    from parallax.core.document import document_id
-
-    return Document(
-        id=document_id(title, None, None, body),
-        index=index,
-        title=title,
-        origin=Origin(path=path, line=1),
-        format="text",
-        body=body,
-    )
+#: One article of a file, with the id reading it gives (an edit gives another id).
+doc = partial(factories.doc, path="a.txt", title="T", line=1, content_id=True)
 
 
 BODY = "Japanese Prime Minister Sanna Takashi has decided to dissolve the House on January 23."

@@ -19,7 +19,7 @@ from parallax.core.boilerplate import (
 from parallax.core.cluster import Cluster, Clustering, ClusterSettings, ClusterStats
 from parallax.core.report import analyse_story, build_report
 from parallax.tui.session import ReviewSession
-from tests.test_discrepancy import doc
+from tests.factories import doc
 
 #: Says nothing a shape recognises: only its recurrence makes it furniture.
 FURNITURE = "The museum opens its doors daily from nine in the morning until five."
@@ -50,11 +50,11 @@ def corpus(with_furniture: int) -> tuple[list, Clustering]:
     clusters = []
     for n, topic in enumerate(TOPICS, 1):
         body = f"{topic} {FURNITURE}" if n <= with_furniture else topic
-        documents.append(doc(n, body))
+        documents.append(doc(body, index=n))
         clusters.append(Cluster(id=f"s{n}", documents=(f"d{n}",)))
     claim = "The mayor said the new bridge will open to traffic in early June next year."
-    documents.append(doc(5, claim))
-    documents.append(doc(6, f"{claim} {FURNITURE}"))
+    documents.append(doc(claim, index=5))
+    documents.append(doc(f"{claim} {FURNITURE}", index=6))
     clusters.append(Cluster(id="story", documents=("d5", "d6")))
     return documents, clustering_of(clusters)
 
@@ -69,13 +69,15 @@ def test_a_sentence_under_enough_stories_recurs():
 
 
 def test_versions_of_one_story_count_once():
-    documents = [doc(n, f"{TOPICS[0]} {FURNITURE}") for n in range(1, 6)]
+    documents = [doc(f"{TOPICS[0]} {FURNITURE}", index=n) for n in range(1, 6)]
     clustering = clustering_of([Cluster(id="one", documents=tuple(d.id for d in documents))])
     assert recurring_sentences(documents, clustering).recurring == frozenset()
 
 
 def test_short_sentences_never_recur():
-    owners, keys = document_sentence_keys([doc(1, "He said. She agreed. It rained all day long.")])
+    owners, keys = document_sentence_keys(
+        [doc("He said. She agreed. It rained all day long.", index=1)]
+    )
     assert keys.tolist() == [sentence_key("It rained all day long.")]
     assert owners.tolist() == [0]
 

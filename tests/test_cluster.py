@@ -20,19 +20,8 @@ from parallax.core.cluster import (
     cluster_texts,
     sign,
 )
-from parallax.core.document import Document, Origin
 from parallax.core.tokens import hash_blobs, normalize, tokenize
-
-
-def doc(index: int, body: str, title: str = "") -> Document:
-    return Document(
-        id=f"d{index}",
-        index=index,
-        title=title,
-        origin=Origin(path="mem", line=index),
-        format="text",
-        body=body,
-    )
+from tests.factories import doc
 
 
 def groups_by_index(corpus_documents, clustering) -> list[set[int]]:
@@ -132,19 +121,19 @@ def test_threshold_one_keeps_only_exact_copies(demo):
 
 def test_empty_corpus_and_single_document():
     assert cluster_documents([]).clusters == ()
-    [only] = cluster_documents([doc(1, "Just one document here.")]).clusters
+    [only] = cluster_documents([doc("Just one document here.", index=1)]).clusters
     assert only.documents == ("d1",)
 
 
 def test_documents_without_words():
     documents = [
-        doc(1, "!!! ... ???"),
-        doc(2, "!!! ... ???"),
-        doc(3, "12 34 56 78"),
-        doc(4, "12 34 56 78"),
-        doc(5, ""),
-        doc(6, "   "),
-        doc(7, "99 98 97 96 95"),
+        doc("!!! ... ???", index=1),
+        doc("!!! ... ???", index=2),
+        doc("12 34 56 78", index=3),
+        doc("12 34 56 78", index=4),
+        doc("", index=5),
+        doc("   ", index=6),
+        doc("99 98 97 96 95", index=7),
     ]
     clustering = cluster_documents(documents)
     assert groups_by_index(documents, clustering) == [{1, 2}, {3, 4}, {5, 6}, {7}]
@@ -152,8 +141,8 @@ def test_documents_without_words():
 
 def test_identical_copies_are_one_cluster_however_many(tmp_path):
     body = "The same article, copied many times over by many outlets. " * 20
-    documents = [doc(i, body, "Same") for i in range(1, 201)]
-    documents.append(doc(201, "Something else entirely, about another subject."))
+    documents = [doc(body, index=i, title="Same") for i in range(1, 201)]
+    documents.append(doc("Something else entirely, about another subject.", index=201))
     clustering = cluster_documents(documents)
     assert [len(c.documents) for c in clustering.clusters] == [200, 1]
 
@@ -176,7 +165,11 @@ def test_enormous_document_is_clustered():
     sentence = "Deep sea mud near Minami-Torishima holds rare earth elements worth mining. "
     huge = sentence * (10_000_000 // len(sentence))
     assert len(huge) >= 9_900_000
-    documents = [doc(1, huge), doc(2, huge + " One more sentence."), doc(3, "Unrelated text.")]
+    documents = [
+        doc(huge, index=1),
+        doc(huge + " One more sentence.", index=2),
+        doc("Unrelated text.", index=3),
+    ]
     clustering = cluster_documents(documents)
     assert groups_by_index(documents, clustering) == [{1, 2}, {3}]
 
@@ -185,7 +178,7 @@ def test_cjk_versions_cluster_and_differ_from_other_cjk_stories():
     one = "日本深海钻探船地球号从静冈县清水港出发，前往南鸟岛海域，开展含稀土海底泥的钻探试验。"
     two = "日本深海钻探船“地球号”从静冈县清水港出发，前往南鸟岛附近海域，开展稀土泥钻探试验。"
     other = "美国政府试图与澳大利亚莱纳斯公司合作，在美国建立稀土加工厂，但进展缓慢，屡屡停滞。"
-    documents = [doc(1, one * 3), doc(2, two * 3), doc(3, other * 3)]
+    documents = [doc(one * 3, index=1), doc(two * 3, index=2), doc(other * 3, index=3)]
     assert groups_by_index(documents, cluster_documents(documents)) == [{1, 2}, {3}]
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -9,26 +11,16 @@ from hypothesis import strategies as st
 from parallax.core.align import align, metadata_text, variation_units
 from parallax.core.cluster import Cluster, cluster_documents
 from parallax.core.discrepancy import Discrepancy, find_discrepancies
-from parallax.core.document import Document, Origin
 from parallax.core.entities import AliasTable
 from parallax.core.report import analyse_story, build_report
+from tests import factories
 
-
-def doc(index: int, body: str, *, title: str = "Story", source: str = "Outlet", raw=None):
-    return Document(
-        id=f"d{index}",
-        index=index,
-        title=title,
-        source=source,
-        published_raw=raw,
-        origin=Origin(path="mem", line=index),
-        format="text",
-        body=body,
-    )
+#: Versions of one story from one outlet: a test changes only what it is about.
+doc = partial(factories.doc, title="Story", source="Outlet")
 
 
 def discrepancies(*bodies: str, aliases: AliasTable | None = None) -> list[Discrepancy]:
-    documents = [doc(i, body) for i, body in enumerate(bodies, 1)]
+    documents = [doc(body, index=i) for i, body in enumerate(bodies, 1)]
     return find_discrepancies(documents, align(documents), cluster="c", aliases=aliases)
 
 
@@ -329,8 +321,8 @@ def test_a_citation_inside_a_changed_date_is_its_own_item():
 
 def test_citations_of_different_sources_are_not_compared():
     documents = [
-        doc(1, "Costs rose sharply [1]", source="A"),
-        doc(2, "Costs rose sharply [3]", source="B"),
+        doc("Costs rose sharply [1]", index=1, source="A"),
+        doc("Costs rose sharply [3]", index=2, source="B"),
     ]
     found = find_discrepancies(documents, align(documents))
     assert [(d.kind, d.tier) for d in found if d.kind == "citation"] == [
@@ -417,7 +409,10 @@ def test_wording_and_spelling():
 
 
 def test_metadata_rows():
-    documents = [doc(1, CLAIM, title="A", raw="2026-01-13 07:26"), doc(2, CLAIM, title="B")]
+    documents = [
+        doc(CLAIM, index=1, title="A", published_raw="2026-01-13 07:26"),
+        doc(CLAIM, index=2, title="B"),
+    ]
     found = find_discrepancies(documents, align(documents))
     assert [(d.kind, d.readings[0].field) for d in found] == [
         ("metadata", "title"),
@@ -444,7 +439,7 @@ def test_merged_and_split_claims_share_a_row():
         "Japan launched a deep-sea rare earth trial near Minami-Torishima on Monday, and the "
         "drill ship will extract 350 tons of rare earth mud every day at the site."
     )
-    documents = [doc(1, one), doc(2, two)]
+    documents = [doc(one, index=1), doc(two, index=2)]
     claims = [row for row in align(documents).rows if row.kind == "claim"]
     assert [(c.cells[0].segments, c.cells[1].segments) for c in claims] == [((0, 1), (0,))]
 
@@ -459,9 +454,9 @@ def test_cjk_claims():
 
 def test_variation_units_offsets_for_every_version():
     documents = [
-        doc(1, "Alpha beta gamma delta."),
-        doc(2, "Alpha BETA gamma epsilon delta."),
-        doc(3, "Alpha beta delta."),
+        doc("Alpha beta gamma delta.", index=1),
+        doc("Alpha BETA gamma epsilon delta.", index=2),
+        doc("Alpha beta delta.", index=3),
     ]
     [row] = [r for r in align(documents).rows if r.kind == "claim"]
     for unit in variation_units(documents, row):
@@ -524,7 +519,7 @@ def test_the_discrepancies_do_not_depend_on_the_order_of_the_versions(demo, edit
         bodies.append(bodies[-1].replace(old, new, 1))
     while len(bodies) < 4:
         bodies.append(bodies[0].replace("Group 3", "Group 4", 1))
-    documents = [doc(i, body) for i, body in enumerate(bodies, 1)]
+    documents = [doc(body, index=i) for i, body in enumerate(bodies, 1)]
     shuffled = [documents[i] for i in order]
     assert _as_set(find_discrepancies(documents, align(documents))) == _as_set(
         find_discrepancies(shuffled, align(shuffled))

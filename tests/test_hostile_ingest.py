@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import run_cli
 from tests.inprocess import run, terminal_safe
 
 
@@ -40,13 +41,13 @@ def test_symlink_loops_are_walked_once(tmp_path):
     assert titles == ["One", "Two"]
 
 
-def test_two_self_links_do_not_hang(tmp_path, cli):
+def test_two_self_links_do_not_hang(tmp_path):
     root = tmp_path / "root"
     root.mkdir()
     _article(root / "one.txt", "One")
     os.symlink(".", root / "a")
     os.symlink(".", root / "b")
-    result = cli("parse", "--json", str(root))  # a subprocess, so a hang is a timeout
+    result = run_cli("parse", "--json", str(root))  # a subprocess, so a hang is a timeout
     assert [d["title"] for d in json.loads(result.stdout)["documents"]] == ["One"]
 
 

@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from rich.cells import cell_len
 
 from parallax.core.align import align
-from parallax.core.document import Document, Origin
 from parallax.tui.layout import StoryLayout, wrap, wrap_cells
+from tests.factories import doc
 
 text = st.text(alphabet="ab cd  efghij\n日本稀土。，k", max_size=80)
 
@@ -32,21 +32,10 @@ def test_cjk_takes_two_cells_and_breaks_anywhere():
     assert wrap("one two three", 6) == [(0, 3), (4, 7), (8, 13)]
 
 
-def doc(index: int, body: str) -> Document:
-    return Document(
-        id=f"d{index}",
-        index=index,
-        title="t",
-        origin=Origin(path="p", line=1),
-        format="text",
-        body=body,
-    )
-
-
 def test_rows_start_on_the_same_line_in_every_pane():
     documents = [
-        doc(1, "Short claim one. A second claim that is a good deal longer than the first."),
-        doc(2, "Short claim one. 第二个说法比第一个长得多，而且是中文写的，需要换行显示。"),
+        doc("Short claim one. A second claim that is a good deal longer than the first.", index=1),
+        doc("Short claim one. 第二个说法比第一个长得多，而且是中文写的，需要换行显示。", index=2),
     ]
     alignment = align(documents)
     layout = StoryLayout(alignment.rows, documents, [0, 1], [12, 12])

@@ -10,7 +10,6 @@ from itertools import pairwise
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from parallax.core.document import Document, Origin
 from parallax.core.errors import IngestError, Problem
 from parallax.core.ingest import load, parse_string
 from parallax.core.ingest.decode import decode_bytes
@@ -19,6 +18,7 @@ from parallax.core.ingest.records import RawDocument
 from parallax.core.ingest.search_export import parse_export
 from parallax.core.ingest.text import parse_text_document
 from parallax.core.segment import find_citations, segment_body, split_sentences
+from tests.factories import doc
 
 TOKENS = [
     "Group 1: Politics - ",
@@ -118,17 +118,11 @@ def test_load_never_raises_on_any_file(tmp_path_factory, data):
     assert corpus.documents or corpus.problems
 
 
-def _document(body: str, format: str) -> Document:
-    return Document(
-        id="d", index=1, title="t", origin=Origin(path="p", line=1), format=format, body=body
-    )
-
-
 @SETTINGS
 @given(texty, st.sampled_from(["export", "text", "markdown", "json"]))
 def test_every_offset_slices_the_body(body, format):
     body = body.encode("utf-8", "replace").decode("utf-8")
-    document = _document(body, format)
+    document = doc(body, title="t", path="p", format=format)
     previous_end = 0
     for segment in document.segments:
         assert body[segment.start : segment.end] == segment.text
