@@ -25,7 +25,7 @@ from parallax.tui.screens.stories import StoriesScreen
 from parallax.tui.session import Sources
 from parallax.tui.widgets.panes import AlignedPanes
 from parallax.tui.widgets.status import StatusLine
-from tests.test_annotations import FailingConnection, damage, make_workspace
+from tests.test_workspace import FailingConnection, damage, make_workspace
 from tests.tui_helpers import demo_session, pinned_settings, session_from, wait_for
 
 ROOT = Path(__file__).resolve().parents[1]
