@@ -39,14 +39,13 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Opcodes
 from rapidfuzz.process import cdist
 
-from parallax.core.document import Document, Frozen
+from parallax.core.document import Document, Frozen, TextField
 from parallax.core.entities import names_used_mid_sentence
 from parallax.core.facts import content_terms, stem
 from parallax.core.quantities import SCALES, UNITS
-from parallax.core.text import CITATION_MARKER, CJK_RANGES, fold
+from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, fold
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
-TextField = Literal["title", "source", "published", "body"]
 
 _CJK = CJK_RANGES
 #: Tokens for diffing: citation runs, numbers (with separators, decimals, currency and %),
@@ -145,12 +144,9 @@ class Token(NamedTuple):
             return "cite"
         if first.isdigit() or first in "$€£¥":
             return "num"
-        if _CJK_CHAR.match(first):
+        if CJK_CHAR.match(first):
             return "cjk"
         return "word"
-
-
-_CJK_CHAR = re.compile(f"[{_CJK}]")
 
 
 def clear_caches() -> None:

@@ -59,9 +59,14 @@ from parallax.core.about import same_subject, subject_keys
 from parallax.core.document import Document, Frozen
 from parallax.core.tokens import hash_blobs, is_stopword, mix64, token_blob, token_string
 
-#: ``progress(stage, done, total)``: called as work advances; stages are "signing",
-#: "grouping" and "verifying".
+#: ``progress(stage, done, total)``: called as work advances. Clustering's stages are
+#: "signing", "grouping" and "verifying"; a report adds "aligning", an index "analysing" and
+#: "writing".
 Progress = Callable[[str, int, int], None]
+
+#: Least similarity of two versions of one story, unless configured otherwise (chosen on data:
+#: see the module docstring).
+DEFAULT_THRESHOLD = 0.35
 
 _EMPTY = np.uint32(0xFFFFFFFF)
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
@@ -74,7 +79,7 @@ class ClusterSettings(Frozen):
     """How documents are grouped. The defaults were chosen on data (see the module docstring)."""
 
     threshold: float = Field(
-        0.35,
+        DEFAULT_THRESHOLD,
         ge=0.0,
         le=1.0,
         description="Least Indel similarity (2*LCS/(|a|+|b|) over tokens) of two versions.",

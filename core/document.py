@@ -11,9 +11,10 @@ memory.
 from __future__ import annotations
 
 import hashlib
+from dataclasses import asdict
 from datetime import datetime
 from functools import cached_property
-from typing import Literal, TypeVar
+from typing import TYPE_CHECKING, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field
 
@@ -26,7 +27,12 @@ from parallax.core.segment import (
     segment_body,
 )
 
+if TYPE_CHECKING:
+    from parallax.core.ingest.records import RawDocument
+
 SourceFormat = Literal["export", "text", "markdown", "json"]
+#: Which text of a document an offset indexes: the body or a metadata field.
+TextField = Literal["body", "title", "source", "published"]
 _Model = TypeVar("_Model", bound=BaseModel)
 _set = object.__setattr__
 
@@ -153,20 +159,7 @@ class Document(Frozen):
     def structure(self) -> tuple[tuple[Section, ...], tuple[Segment, ...]]:
         """Sections and segments, computed together on first use."""
         section_spans, segment_spans = self._spans()
-        sections = tuple(
-            Section(
-                index=i,
-                title=s.title,
-                label=s.label,
-                number=s.number,
-                name=s.name,
-                start=s.start,
-                end=s.end,
-                heading_start=s.heading_start,
-                heading_end=s.heading_end,
-            )
-            for i, s in enumerate(section_spans)
-        )
+        sections = tuple(Section(index=i, **asdict(s)) for i, s in enumerate(section_spans))
         citations = self.citations
         segments = []
         cursor = 0
@@ -226,44 +219,30 @@ class Document(Frozen):
 
     @classmethod
     def from_parser(
-        cls,
-        *,
-        id: str,
-        index: int,
-        title: str,
-        source: str | None,
-        published: datetime | None,
-        published_raw: str | None,
-        url: str | None,
-        external_id: str | None,
-        path: str,
-        line: int,
-        format: SourceFormat,
-        encoding: str,
-        body: str,
+        cls, record: RawDocument, *, id: str, index: int, path: str, encoding: str
     ) -> Document:
-        """A document from values a parser has already checked (``index`` and ``line`` >= 1),
-        built without validation: loading a million documents takes seconds, not minutes, and
-        each costs about 500 bytes beyond its text instead of 2 KB. Equal in every way to the
-        validated ``Document(...)``."""
+        """The document of a record a parser read from ``path`` (its values already checked,
+        ``index`` >= 1), built without validation: loading a million documents takes seconds,
+        not minutes, and each costs about 500 bytes beyond its text instead of 2 KB. Equal in
+        every way to the validated ``Document(...)``."""
         # Straight-line code, fields in declaration order: see _trusted for why one at a time.
         origin = Origin.__new__(Origin)
         _set(origin, "path", path)
-        _set(origin, "line", line)
+        _set(origin, "line", record.line)
         _trusted(origin, _ORIGIN_FIELDS)
         document = cls.__new__(cls)
         _set(document, "id", id)
         _set(document, "index", index)
-        _set(document, "title", title)
-        _set(document, "source", source)
-        _set(document, "published", published)
-        _set(document, "published_raw", published_raw)
-        _set(document, "url", url)
-        _set(document, "external_id", external_id)
+        _set(document, "title", record.title)
+        _set(document, "source", record.source)
+        _set(document, "published", record.published)
+        _set(document, "published_raw", record.published_raw)
+        _set(document, "url", record.url)
+        _set(document, "external_id", record.external_id)
         _set(document, "origin", origin)
-        _set(document, "format", format)
+        _set(document, "format", record.format)
         _set(document, "encoding", encoding)
-        _set(document, "body", body)
+        _set(document, "body", record.body)
         return _trusted(document, _DOCUMENT_FIELDS)
 
 

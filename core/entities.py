@@ -12,11 +12,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from parallax.core.text import CJK_RANGES
+from parallax.core.text import CJK_RANGES, fold
 
 _CJK = CJK_RANGES
 _WORD = re.compile(r"[^\W\d_][\w’'\-.]*")
@@ -73,9 +72,10 @@ CJK_PLACES = frozenset(
 
 def fold_name(name: str) -> str:
     """A name folded for comparison: case, width, diacritics, spaces, hyphens and dots removed."""
-    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
-    text = "".join(char for char in text if not unicodedata.combining(char))
-    return re.sub(r"[\s\-‐‑'’.·・]", "", text)
+    return _NAME_SEPARATORS.sub("", fold(name))
+
+
+_NAME_SEPARATORS = re.compile(r"[\s\-‐‑'’.·・]")
 
 
 def _strip_possessive(word: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
@@ -19,14 +19,13 @@ from pydantic import Field
 from parallax.core.align import Alignment, AlignSettings, align
 from parallax.core.annotations.models import Annotation
 from parallax.core.boilerplate import Boilerplate, recurring_sentences
-from parallax.core.cluster import Cluster, Clustering
+from parallax.core.cluster import Cluster, Clustering, Progress
 from parallax.core.discrepancy import SEVERITIES, Discrepancy, find_discrepancies
 from parallax.core.document import Document, Frozen
 from parallax.core.entities import AliasTable
 from parallax.core.safe import neutralize
 
 SCHEMA = "parallax.report/1"
-Progress = Callable[[str, int, int], None]
 
 #: Stories with more versions than this are not aligned: an N-way alignment's memory grows with
 #: the number of versions (3,637 versions of one story took 2 GB), and nobody reviews that many

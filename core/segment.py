@@ -25,7 +25,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from parallax.core.text import CITATION_MARKER, CITATION_RUN, CJK_RANGES
+from parallax.core.text import CITATION_MARKER, CITATION_RUN, CJK_CHAR, CJK_RANGES
 
 Layout = Literal["summary", "markdown", "prose"]
 
@@ -278,11 +278,8 @@ def _split_bullets(body: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in claims if not body[s:e].isspace() and s < e]
 
 
-_CJK_CHAR = re.compile(f"[{_CJK}]")
-
-
 def _is_cjk(char: str) -> bool:
-    return bool(char) and _CJK_CHAR.match(char) is not None
+    return bool(char) and CJK_CHAR.match(char) is not None
 
 
 def _squash(text: str) -> str:

@@ -12,17 +12,14 @@ signing a million documents fast.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
-from parallax.core.text import CJK_RANGES
+from parallax.core.text import CITATION_RUN, CJK_RANGES, fold
 
 _TOKEN = re.compile(rf"[{CJK_RANGES}]|[^\W_{CJK_RANGES}]+")
-_CITATIONS = re.compile(r"\[\^?[\d\s,，、–-]*\]")
-_LATIN_MARKS = re.compile("[\u0300-\u036f]")
 _ASCII_SEPARATORS = bytes.maketrans(
     bytes(c for c in range(128) if not chr(c).isalnum()),
     b" " * sum(1 for c in range(128) if not chr(c).isalnum()),
@@ -44,12 +41,8 @@ STOPWORDS = frozenset(
 def normalize(text: str) -> str:
     """Fold case, width, Latin diacritics and citation markers out of ``text``."""
     if "[" in text:
-        text = _CITATIONS.sub(" ", text)
-    text = unicodedata.normalize("NFKC", text).casefold()
-    if not text.isascii():
-        decomposed = unicodedata.normalize("NFD", text)
-        text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", decomposed))
-    return text
+        text = CITATION_RUN.sub(" ", text)
+    return fold(text)
 
 
 def tokenize(text: str) -> list[str]:

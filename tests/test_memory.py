@@ -28,6 +28,7 @@ from parallax.core.cluster import (
 )
 from parallax.core.document import Document, Origin
 from parallax.core.ingest import load
+from parallax.core.ingest.records import RawDocument
 from parallax.core.report import MAX_STORY_VERSIONS, analyse_story, build_report
 from parallax.core.segment import detect_layout, find_citations, is_one_segment, segment_body
 from tests.inprocess import run
@@ -55,30 +56,38 @@ def _traced():
 
 
 def test_a_parsed_document_equals_the_validated_one():
-    arguments = dict(
+    record = RawDocument(
+        title="T",
+        body="Body. [1]",
+        line=7,
+        format="json",
+        source="S",
+        published_raw="2026-01-13",
+        external_id="x",
+    )
+    fast = Document.from_parser(record, id="d1", index=3, path="p.jsonl", encoding="utf-8")
+    slow = Document(
         id="d1",
         index=3,
         title="T",
         source="S",
-        published=None,
+        published=record.published,
         published_raw="2026-01-13",
         url=None,
         external_id="x",
         format="json",
         encoding="utf-8",
         body="Body. [1]",
+        origin=Origin(path="p.jsonl", line=7),
     )
-    fast = Document.from_parser(**arguments, path="p.jsonl", line=7)
-    slow = Document(**arguments, origin=Origin(path="p.jsonl", line=7))
     assert fast == slow and hash(fast) == hash(slow)
     assert fast.model_dump() == slow.model_dump()
     assert fast.model_fields_set == slow.model_fields_set
     assert fast.counts() == (len(slow.sections), len(slow.segments), len(slow.citations))
     copy = fast.model_copy(update={"title": "U"})
     assert copy.title == "U" and fast.title == "T"
-    assert Document.from_parser(**arguments, path="q", line=1).model_fields_set == set(
-        Document.model_fields
-    )
+    again = Document.from_parser(record, id="d1", index=3, path="q", encoding="utf-8")
+    assert again.model_fields_set == set(Document.model_fields)
 
 
 @settings(max_examples=400, deadline=None)

@@ -22,8 +22,8 @@ from parallax.core.annotations.book import AnnotationBook
 from parallax.core.discrepancy import Discrepancy
 from parallax.core.document import Document
 from parallax.core.export.files import write_atomically
+from parallax.core.export.render import ExportFormat
 from parallax.tui.exporting import (
-    ExportFormat,
     corpus_name,
     default_path,
     export_text,

@@ -35,7 +35,7 @@ from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.export.files import write_atomically
 from parallax.core.export.importing import ImportFileError, read_export
-from parallax.core.export.render import export_annotations, render_export
+from parallax.core.export.render import EXPORT_FORMATS, export_annotations, render_export
 from parallax.core.ingest import FORMATS, Corpus, iter_documents, load
 from parallax.core.report import (
     build_report,
@@ -265,9 +265,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_input_options(export, format_flag=False)
-    export.add_argument(
-        "--format", choices=("json", "w3c", "csv", "markdown"), default="json", help="default json"
-    )
+    export.add_argument("--format", choices=EXPORT_FORMATS, default="json", help="default json")
     export.add_argument("-o", "--output", metavar="FILE", help="write here instead of stdout")
     _add_workspace_options(export)
     _add_cluster_options(export)

@@ -9,22 +9,22 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Literal
 
 from parallax.core.align import Alignment
 from parallax.core.annotations import Stored
-from parallax.core.export.render import render_export
+from parallax.core.export.render import EXPORT_FORMATS, ExportFormat, render_export
 from parallax.core.report import Report, Story, summarise
 from parallax.tui.session_protocol import Session
 
-ExportFormat = Literal["json", "w3c", "csv", "markdown"]
-
-#: (format, what the dialog calls it, file name ending)
-FORMATS: tuple[tuple[ExportFormat, str, str], ...] = (
-    ("json", "Native JSON (parallax.annotations/1)", "json"),
-    ("w3c", "W3C Web Annotation (JSON-LD)", "jsonld"),
-    ("csv", "CSV for spreadsheets", "csv"),
-    ("markdown", "Markdown review report", "md"),
+_DESCRIBED: dict[ExportFormat, tuple[str, str]] = {
+    "json": ("Native JSON (parallax.annotations/1)", "json"),
+    "w3c": ("W3C Web Annotation (JSON-LD)", "jsonld"),
+    "csv": ("CSV for spreadsheets", "csv"),
+    "markdown": ("Markdown review report", "md"),
+}
+#: (format, what the dialog calls it, file name ending) of every export format.
+FORMATS: tuple[tuple[ExportFormat, str, str], ...] = tuple(
+    (kind, _DESCRIBED[kind][0], _DESCRIBED[kind][1]) for kind in EXPORT_FORMATS
 )
 _UNSAFE_NAME = re.compile(r"[^\w.\-]+")
 

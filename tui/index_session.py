@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 from parallax.core.annotations import Annotation, Target, Workspace, WorkspaceError
 from parallax.core.annotations.book import AnnotationBook
 from parallax.core.cluster import Cluster, Clustering, ClusterSettings, ClusterStats
+from parallax.core.discrepancy import SEVERITIES
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.index.store import CorpusIndex
@@ -81,7 +82,7 @@ class IndexSession:
             name: stories[name].combine_chunks() for name in stories.column_names if name != "label"
         }
         self._sizes = stories["documents"].to_numpy()
-        self._counts = {name: stories[name].to_numpy() for name in ("high", "medium", "low")}
+        self._counts = {name: stories[name].to_numpy() for name in SEVERITIES}
         self._stories: _Lru[str, Story] = _Lru(_KEEP)
         self._documents: _Lru[str, list[Document]] = _Lru(_KEEP)
         self._discrepancy_ids: _Lru[str, tuple[str, ...]] = _Lru(4096)

@@ -23,8 +23,13 @@ from rich.cells import cell_len
 from parallax.core.align import Row
 from parallax.core.document import Document
 
-_CJK = "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
-_CHUNK = re.compile(rf"\n|[ \t]+|[{_CJK}]|[^\s{_CJK}]+")
+#: Characters a terminal shows two cells wide, where a line may break anywhere (East Asian Wide:
+#: wider than ``parallax.core.text.CJK_RANGES``, the CJK scripts, as it takes CJK punctuation,
+#: Hangul Jamo, Yi and fullwidth forms too).
+_WIDE = (
+    "\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6"
+)
+_CHUNK = re.compile(rf"\n|[ \t]+|[{_WIDE}]|[^\s{_WIDE}]+")
 #: Line-breaking rules for CJK text (kinsoku shori): these never start a line ...
 NO_LINE_START = frozenset(
     "、。，．：；？！）」』】〕〉》〗〙〛｝］｠’”…‥ー々ゝゞ〻ぁぃぅぇぉっゃゅょゎゕゖァィゥェォッャュョヮヵヶ・"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,14 +24,19 @@ from pathlib import Path
 from parallax.core.annotations.book import AnnotationBook
 from parallax.core.annotations.store import WorkspaceError
 from parallax.core.boilerplate import Boilerplate, recurring_sentences
-from parallax.core.cluster import Cluster, Clustering, ClusterSettings, cluster_documents
+from parallax.core.cluster import (
+    DEFAULT_THRESHOLD,
+    Cluster,
+    Clustering,
+    ClusterSettings,
+    Progress,
+    cluster_documents,
+)
 from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.ingest import Corpus, FormatChoice, load
 from parallax.core.report import Story, analyse_story
-
-Progress = Callable[[str, int, int], None]
 
 Counts = dict[str, int]
 _KEEP_STORIES = 64
@@ -61,7 +66,7 @@ class Sources:
     include: list[str] | None = None
     exclude: list[str] = field(default_factory=list)
     input_format: FormatChoice = "auto"
-    threshold: float = 0.35
+    threshold: float = DEFAULT_THRESHOLD
     aliases: AliasTable = field(default_factory=AliasTable)
     corpus: Corpus | None = None  # already parsed (benchmarks, embedding): skip reading
 

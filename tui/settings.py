@@ -33,6 +33,8 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from parallax.core.cluster import DEFAULT_THRESHOLD
+
 DEFAULT_TAGS = ("error", "verified", "disputed", "needs-source", "translation", "minor")
 
 
@@ -86,7 +88,10 @@ class Settings(BaseSettings):
         description="Textual theme of the app; 'textual-dark' and 'textual-light' are built in.",
     )
     threshold: float = Field(
-        0.35, ge=0.0, le=1.0, description="Least similarity of two versions of one story."
+        DEFAULT_THRESHOLD,
+        ge=0.0,
+        le=1.0,
+        description="Least similarity of two versions of one story.",
     )
     aliases: Path | None = Field(None, description="TOML file of names that denote one entity.")
     hide_singletons: bool = Field(False, description="Hide stories with a single version.")

@@ -7,13 +7,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from parallax.core.discrepancy import Discrepancy
+from parallax.core.discrepancy import SEVERITIES, Discrepancy
 from parallax.core.document import Document
 from parallax.core.report import Story
 from parallax.tui.grouping import Group, reading_groups
 from parallax.tui.layout import Placement, display_order
 
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+#: Severities, most severe first.
+SEVERITY_RANK: dict[str, int] = {severity: rank for rank, severity in enumerate(SEVERITIES)}
 
 
 @dataclass(frozen=True, slots=True)

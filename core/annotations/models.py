@@ -16,13 +16,12 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from parallax.core.document import Document, Frozen
+from parallax.core.document import Document, Frozen, TextField
 
 if TYPE_CHECKING:
     from parallax.core.discrepancy import Discrepancy
 
 Status = Literal["open", "confirmed", "dismissed"]
-TextField = Literal["body", "title", "source", "published"]
 CONTEXT = 32
 
 SCHEMA: Final = "parallax.annotations/1"
@@ -101,16 +100,7 @@ class Target(Frozen):
 
     def primary(self) -> Quote:
         """The annotated span as a :class:`Quote`."""
-        return Quote(
-            document=self.document,
-            field=self.field,
-            start=self.start,
-            end=self.end,
-            exact=self.exact,
-            prefix=self.prefix,
-            suffix=self.suffix,
-            content_hash=self.content_hash,
-        )
+        return Quote(**self.model_dump(include=set(Quote.model_fields)))
 
 
 class Annotation(Frozen):

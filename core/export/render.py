@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, get_args
 
 from parallax.core.annotations.store import Stored
 from parallax.core.boilerplate import recurring_sentences
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from parallax.core.annotations.book import AnnotationBook
 
 ExportFormat = Literal["json", "w3c", "csv", "markdown"]
+#: Every export format, in the order the command line and the app list them.
+EXPORT_FORMATS: tuple[ExportFormat, ...] = get_args(ExportFormat)
 
 
 def render_export(

@@ -18,7 +18,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
-from parallax.core.annotations.models import Annotation, Quote, Status, Target, TextField
+from parallax.core.annotations.models import Annotation, Quote, Status, Target
+from parallax.core.document import TextField
 from parallax.core.export.native import AnnotationExport, ExportedAnnotation
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -168,7 +169,7 @@ class W3CCreator(_Strict):
 
 
 class W3CReadingExtras(_Strict):
-    field: Literal["body", "title", "source", "published"] = "body"
+    field: TextField = "body"
     content_hash: str = ""
 
 
@@ -180,7 +181,7 @@ class W3CDiscrepancy(_Strict):
 
 
 class W3CExtras(_Strict):
-    field: Literal["body", "title", "source", "published"] = "body"
+    field: TextField = "body"
     content_hash: str = ""
     story: str | None = None
     document_key: str | None = None
@@ -287,10 +288,7 @@ def annotation_from_w3c(item: W3CAnnotation) -> ExportedAnnotation:
         end=primary.end or 0,
         discrepancy=scope.removeprefix(_DISCREPANCY) if scope else None,
         cluster=extras.story.removeprefix(_STORY) if extras.story else None,
-        kind=about.kind,
-        severity=about.severity,
-        summary=about.summary,
-        tier=about.tier,
+        **about.model_dump(include=set(W3CDiscrepancy.model_fields)),
         readings=readings,
     )
     annotation = Annotation(

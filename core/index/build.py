@@ -25,12 +25,17 @@ if TYPE_CHECKING:
     from parallax.core.index.steps import SourceFile
 
 from parallax.core.boilerplate import Boilerplate, recurring_keys
-from parallax.core.cluster import Clustering, ClusterStats, cluster_signed, make_clustering
+from parallax.core.cluster import (
+    Clustering,
+    ClusterStats,
+    Progress,
+    cluster_signed,
+    make_clustering,
+)
 from parallax.core.document import Document
 from parallax.core.errors import Problem
 from parallax.core.index.steps import (
     Options,
-    Progress,
     analyse_part,
     boilerplate_of,
     default_workers,

@@ -43,6 +43,7 @@ from parallax.core.cluster import (
     Clustering,
     ClusterSettings,
     ClusterStats,
+    Progress,
     UnionFind,
     band_keys,
     bucket_pairs,
@@ -56,7 +57,6 @@ from parallax.core.cluster import (
 from parallax.core.index.build import BuildResult, NoDocuments, finish
 from parallax.core.index.steps import (
     Options,
-    Progress,
     ReadPart,
     SignedPart,
     analyse_part,

@@ -10,7 +10,7 @@ submits them as tasks, and both get the same answer.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from parallax.core.cluster import (
     Cluster,
     Clustering,
     ClusterSettings,
+    Progress,
     copy_keys,
     matching_text,
     sign,
@@ -40,10 +41,6 @@ from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.ingest import FormatChoice, iter_files, load
 from parallax.core.report import analyse_story
-
-#: ``progress(stage, done, total)``; stages: reading, signing, grouping, verifying, routing,
-#: analysing, writing.
-Progress = Callable[[str, int, int], None]
 
 #: Source bytes per read partition, and documents per story partition (the defaults).
 PARTITION_BYTES = 16 * 1024 * 1024

@@ -42,6 +42,7 @@ from parallax.core.cluster import (
     Clustering,
     ClusterSettings,
     ClusterStats,
+    Progress,
     UnionFind,
     band_keys,
     bucket_pairs,
@@ -60,7 +61,6 @@ from parallax.core.index.build import BuildResult, NoDocuments, analyse_locally,
 from parallax.core.index.schema import arrow_schema
 from parallax.core.index.steps import (
     Options,
-    Progress,
     SignedPart,
     SourceFile,
     list_sources,

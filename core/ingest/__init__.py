@@ -300,17 +300,9 @@ def _build(
     copies = seen_ids.get(base, 0) + 1
     seen_ids[base] = copies
     return Document.from_parser(
+        record,
         id=base if copies == 1 else f"{base}-{copies}",
         index=index,
-        title=record.title,
-        source=record.source,
-        published=record.published,
-        published_raw=record.published_raw,
-        url=record.url,
-        external_id=record.external_id,
         path=path,
-        line=record.line,
-        format=record.format,
         encoding=encoding,
-        body=record.body,
     )

@@ -18,7 +18,8 @@ from textual.widgets import DataTable, Input, Label, OptionList, TextArea
 from textual.widgets.option_list import Option
 
 from parallax.core.annotations import Annotation
-from parallax.tui.exporting import FORMATS, ExportFormat
+from parallax.core.export.render import ExportFormat
+from parallax.tui.exporting import FORMATS
 from parallax.tui.text import plural, untrusted
 
 NEW = "new:"

@@ -19,6 +19,7 @@ from parallax.tui.screens import parallax_app
 from parallax.tui.session_protocol import Session
 from parallax.tui.story_source import SORTS, StorySource, story_source
 from parallax.tui.text import plural, untrusted
+from parallax.tui.widgets.component_style import layered_style
 
 _FIRST_ROWS = 100
 _SLICE_ROWS = 250
@@ -40,6 +41,8 @@ class StoriesScreen(Screen[None]):
         Binding("k", "cursor_up", "Up", show=False, id="stories_up"),
         Binding("S", "cycle_sort", "Sort", show=False, id="sort_stories"),
     ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"stories--high"}
 
     hide_singletons: reactive[bool] = reactive(False)
     filter_text: reactive[str] = reactive("")
@@ -224,6 +227,7 @@ class StoriesScreen(Screen[None]):
             reviewed = f"{done}/{sum(severity.values())}"
         elif row.versions == 1:
             counts = ["", "", ""]
+        high = layered_style(self, "stories--high")
         title = untrusted(row.title or "(untitled)")
         title.overflow = "ellipsis"
         outlets = untrusted(row.sources)
@@ -234,7 +238,7 @@ class StoriesScreen(Screen[None]):
             Text(str(row.versions)),
             outlets,
             untrusted(row.span),
-            Text(counts[0], style="bold red" if counts[0] not in ("0", "", "…") else ""),
+            Text(counts[0], style=high if counts[0] not in ("0", "", "…") else ""),
             Text(counts[1]),
             Text(counts[2]),
             Text(reviewed),

@@ -19,3 +19,24 @@ def layered_style(widget: Widget, name: str) -> Style:
         color=full.color if partial.color else None,
         bgcolor=full.bgcolor if partial.bgcolor else None,
     )
+
+
+class LayeredStyles:
+    """A widget's :func:`layered_style` of each of its component classes (``prefix--name``),
+    cached until its styles change: the widget calls :meth:`clear` from
+    ``notify_style_update``."""
+
+    def __init__(self, widget: Widget, prefix: str) -> None:
+        self._widget = widget
+        self._prefix = prefix
+        self._cache: dict[str, Style] = {}
+
+    def __call__(self, name: str) -> Style:
+        style = self._cache.get(name)
+        if style is None:
+            style = self._cache[name] = layered_style(self._widget, f"{self._prefix}--{name}")
+        return style
+
+    def clear(self) -> None:
+        """Forget every style (a theme or a stylesheet changed)."""
+        self._cache.clear()

@@ -17,7 +17,7 @@ from parallax.core.discrepancy import KINDS
 from parallax.core.safe import neutralize
 from parallax.tui.story_view import StoryView
 from parallax.tui.text import version_label
-from parallax.tui.widgets.component_style import layered_style
+from parallax.tui.widgets.component_style import LayeredStyles
 
 SEPARATOR = "│"
 ODD_MARK = "◆"
@@ -50,11 +50,11 @@ class PaneHeaders(Widget):
 
     def __init__(self) -> None:
         super().__init__()
-        self._styles: dict[str, Style] = {}
+        self._style = LayeredStyles(self, "headers")
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
+        self._style.clear()
 
     def watch_story(self) -> None:
         self.refresh()
@@ -64,12 +64,6 @@ class PaneHeaders(Widget):
 
     def watch_widths(self) -> None:
         self.refresh()
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = layered_style(self, f"headers--{name}")
-        return style
 
     def label(self, pane: int) -> str:
         """The plain text of a pane's first header line (what the reader sees)."""

@@ -30,7 +30,7 @@ from parallax.tui.layout import PaneLine, StoryLayout
 from parallax.tui.selection import extend_end, first_token, move_start
 from parallax.tui.story_view import Mark, StoryView
 from parallax.tui.styles import SEVERITY_MARKS
-from parallax.tui.widgets.component_style import layered_style
+from parallax.tui.widgets.component_style import LayeredStyles
 
 GUTTER = 2
 #: Severity shows as intensity on top of the kind's style (and as a gutter mark).
@@ -117,7 +117,7 @@ class AlignedPanes(ScrollView, can_focus=True):
         self._cache: LRUCache[int, Strip] = LRUCache(2048)
         self._widths: list[int] = []
         self._laid_out_for: tuple[int, tuple[int, ...], int] | None = None
-        self._styles: dict[str, Style] = {}
+        self._style = LayeredStyles(self, "panes")
         self._rich_style: Style | None = None
 
     # --- state -> layout ---------------------------------------------------------------------
@@ -180,7 +180,7 @@ class AlignedPanes(ScrollView, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        self._styles.clear()
+        self._style.clear()
         self._rich_style = None
         self._cache.clear()
 
@@ -297,12 +297,6 @@ class AlignedPanes(ScrollView, can_focus=True):
         if self._rich_style is None:
             self._rich_style = self.rich_style
         return self._rich_style
-
-    def _style(self, name: str) -> Style:
-        style = self._styles.get(name)
-        if style is None:
-            style = self._styles[name] = layered_style(self, f"panes--{name}")
-        return style
 
     def _build_line(self, y: int) -> Strip:
         layout, story = self.layout_, self.story
