@@ -164,6 +164,8 @@ def find_discrepancies(
 def _row_findings(context: StoryContext, row: Row) -> list[Finding]:
     if row.kind in ("title", "source", "published"):
         return _metadata_findings(context, row)
+    if _same_everywhere(context.documents, row):
+        return []  # most rows of most stories: nothing to diff
     units = variation_units(context.documents, row)
     if row.kind == "section":
         # A heading names a part of the story; it asserts nothing.
@@ -187,6 +189,20 @@ def _row_findings(context: StoryContext, row: Row) -> list[Finding]:
     if sum(_soft(f) for f in findings) >= 2 and _reworded(context.documents, row):
         return _coalesce(context, findings, gap=REWRITTEN_GAP)
     return _coalesce(context, findings, gap=EDITED_GAP)
+
+
+def _same_everywhere(documents: Sequence[Document], row: Row) -> bool:
+    """True when every version has the row's text, character for character."""
+    first = None
+    for document, cell in zip(documents, row.cells, strict=True):
+        if cell.start is None:
+            return False
+        text = document.body[cell.start : cell.end]
+        if first is None:
+            first = text
+        elif text != first:
+            return False
+    return True
 
 
 #: Below this similarity of their word sequences, a claim's versions are rewritten rather
