@@ -339,3 +339,18 @@ async def test_every_kind_has_its_own_text_style_for_no_color(monkeypatch):
         # and the screen renders without colour support at all
         for y in range(10):
             panes.render_line(y)
+
+
+async def test_workers_calling_in_while_the_app_closes_are_ignored():
+    """The loading and counting workers call the Stories screen from their threads at any
+    time, also once the app has begun closing and its table is gone."""
+    app = demo_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.stories_screen
+        await wait_for(pilot, lambda: bool(screen.order))
+        first = screen.order[0]
+        await screen.query_one(DataTable).remove()
+        screen.refresh_table()
+        screen.update_counts([first])
+        await pilot.pause()
+        assert app.is_running

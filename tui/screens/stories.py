@@ -148,13 +148,21 @@ class StoriesScreen(Screen[None]):
         self._add_columns(table)
         self.refresh_table()
 
+    def _table(self) -> DataTable[Text] | None:
+        """The stories table, or ``None`` before it is mounted or once the app is closing: the
+        loading and counting workers call in from their threads at any time."""
+        if not self._ready:
+            return None
+        found = self.query(DataTable)
+        return found.first(DataTable) if found else None
+
     def refresh_table(self, *, keep_cursor: bool = True) -> None:
         """Rebuild the rows from the session, keeping the cursor on the same story (or, for a
         new order, at the top)."""
         source = self.source
-        if source is None or not self._ready:
+        table = self._table()
+        if source is None or table is None:
             return
-        table = self.query_one(DataTable)
         keep = (
             self.order[table.cursor_row] if keep_cursor and self.order and table.row_count else None
         )
@@ -200,9 +208,9 @@ class StoriesScreen(Screen[None]):
 
     def update_counts(self, cluster_ids: list[str]) -> None:
         """Some stories were analysed: fill in their cells without rebuilding the table."""
-        if not self._ready:
+        table = self._table()
+        if table is None:
             return
-        table = self.query_one(DataTable)
         shown = set(self.order[: table.row_count])
         for cluster_id in cluster_ids:
             if cluster_id not in shown:
