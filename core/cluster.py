@@ -48,14 +48,16 @@ with a fixed seed), and pairs are processed in sorted order.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing as mp
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import overload
 
 import numpy as np
 from pydantic import Field
 from rapidfuzz.distance import Indel
 
-from parallax.core.about import same_subject, subject_keys
+from parallax.core.about import Subjects, same_subject, subject_keys
 from parallax.core.document import Document, Frozen
 from parallax.core.tokens import hash_blobs, is_stopword, mix64, token_blob, token_string
 
@@ -538,17 +540,63 @@ def cluster_texts(
     *,
     settings: ClusterSettings | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> tuple[list[list[int]], ClusterStats]:
-    """Cluster texts; return groups of positions (each sorted, groups by first member)."""
+    """Cluster texts; return groups of positions (each sorted, groups by first member).
+
+    With ``workers`` > 1 and at least :data:`PARALLEL_FROM` texts, the per-text map (signing
+    and subject terms) runs in that many forked processes; the result is the same.
+    """
     settings = settings or ClusterSettings()
-    token_strings, signatures = sign(texts, settings, progress)
+    if workers > 1 and len(texts) >= PARALLEL_FROM and _FORK in mp.get_all_start_methods():
+        token_strings, signatures, subjects = _map_in_parallel(texts, settings, workers, progress)
+    else:
+        token_strings, signatures = sign(texts, settings, progress)
+        subjects = subject_keys(texts)
     return cluster_signed(
-        token_strings,
-        signatures,
-        settings=settings,
-        progress=progress,
-        subjects=subject_keys(texts),
+        token_strings, signatures, settings=settings, progress=progress, subjects=subjects
     )
+
+
+#: Below this many texts, starting processes costs more than the map they would share.
+PARALLEL_FROM = 5_000
+_FORK = "fork"
+#: The texts a forked map reads (inherited by the children, never pickled).
+_FORKED_TEXTS: Sequence[str] = ()
+
+
+def _map_in_parallel(
+    texts: Sequence[str], settings: ClusterSettings, workers: int, progress: Progress | None
+) -> tuple[list[str], np.ndarray, Subjects]:
+    global _FORKED_TEXTS
+    count = len(texts)
+    pieces = workers * 4
+    bounds = [(count * k // pieces, count * (k + 1) // pieces) for k in range(pieces)]
+    token_strings: list[str] = []
+    blocks: list[np.ndarray] = []
+    subjects = Subjects(np.empty(0, dtype=np.uint64), np.zeros(1, dtype=np.int64))
+    _FORKED_TEXTS = texts
+    try:
+        with mp.get_context(_FORK).Pool(workers) as pool:
+            for (_, stop), (tokens, block, keys) in zip(
+                bounds, pool.imap(partial(_map_piece, settings=settings), bounds), strict=True
+            ):
+                token_strings.extend(tokens)
+                blocks.append(block)
+                subjects = subjects + keys
+                if progress is not None:
+                    progress("signing", stop, count)
+    finally:
+        _FORKED_TEXTS = ()
+    return token_strings, np.concatenate(blocks), subjects
+
+
+def _map_piece(
+    bounds: tuple[int, int], *, settings: ClusterSettings
+) -> tuple[list[str], np.ndarray, Subjects]:
+    texts = _FORKED_TEXTS[bounds[0] : bounds[1]]
+    token_strings, signatures = sign(texts, settings)
+    return token_strings, signatures, subject_keys(texts)
 
 
 def cluster_documents(
@@ -556,10 +604,14 @@ def cluster_documents(
     *,
     settings: ClusterSettings | None = None,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Clustering:
-    """Group ``documents`` (in input order) into clusters of near-duplicates."""
+    """Group ``documents`` (in input order) into clusters of near-duplicates (see
+    :func:`cluster_texts` for ``workers``)."""
     settings = settings or ClusterSettings()
-    groups, stats = cluster_texts(_MatchingTexts(documents), settings=settings, progress=progress)
+    groups, stats = cluster_texts(
+        _MatchingTexts(documents), settings=settings, progress=progress, workers=workers
+    )
     return make_clustering(
         groups,
         [d.index for d in documents],

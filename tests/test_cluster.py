@@ -6,6 +6,7 @@ import itertools
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -345,3 +346,26 @@ def test_versions_that_disagree_on_one_name_still_cluster():
         QUAKE.format(**{**FIRST, "m": "6.3"}),
     ]
     assert cluster_texts(versions)[0] == [[0, 1, 2]]
+
+
+def test_a_parallel_map_gives_the_same_clusters(monkeypatch):
+    """The app signs in forked processes (``workers``): same clusters, same statistics, and
+    progress that only goes forward to the end."""
+    import parallax.core.cluster as cluster
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from synthetic import generate
+
+    documents, _ = generate(600, seed=9)
+    serial = cluster.cluster_documents(documents)
+    monkeypatch.setattr(cluster, "PARALLEL_FROM", 100)
+    seen: list[int] = []
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage == "signing":
+            seen.append(done)
+
+    parallel = cluster.cluster_documents(documents, workers=2, progress=progress)
+    assert parallel == serial
+    assert len(serial.clusters) < len(documents)  # there is something to join
+    assert seen == sorted(seen) and seen[-1] == len(documents) and len(seen) == 8

@@ -124,6 +124,7 @@ class ReviewSession:
             corpus.documents,
             settings=ClusterSettings(threshold=sources.threshold),
             progress=progress,
+            workers=os.cpu_count() or 1,  # the reviewer waits for this one
         )
         return cls(corpus, clustering, sources.aliases)
 
