@@ -102,7 +102,7 @@ def sentence_keys(text: str) -> set[int]:
     return {
         _folded_key(piece)
         for piece in _SENTENCE.findall(fold(text))
-        if piece.count(" ") + 1 >= MIN_WORDS and len(piece.split()) >= MIN_WORDS
+        if len(piece.split()) >= MIN_WORDS
     }
 
 
