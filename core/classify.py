@@ -579,6 +579,17 @@ def _without_facts(context: StoryContext, v: int, span: Span, facts: list[Fact])
     return without_citations("".join(text))
 
 
+def _nearby_terms(context: StoryContext, row: Row, v: int) -> frozenset[str]:
+    """The content terms of version ``v``'s claim in ``row`` and of the claims either side of
+    it (where a split or merged sentence puts the rest of its words)."""
+    segments = row.cells[v].segments
+    if not segments:
+        return frozenset()
+    sets = context.term_sets(v)
+    first, last = max(min(segments) - 1, 0), min(max(segments) + 1, len(sets) - 1)
+    return frozenset().union(*sets[first : last + 1])
+
+
 def wording_finding(
     context: StoryContext,
     row: Row,
@@ -613,10 +624,13 @@ def wording_finding(
     }
     if others and sum(len(m) for m in missing.values()) <= 2:
         return None
-    if not any(missing.values()) and not others:
-        # Every version states these words somewhere: reordered or restated, not reworded.
+    if not others and not any(
+        t not in _nearby_terms(context, row, v) for v in present for t in union
+    ):
+        # Every version states these words in this claim or the next to it: reordered, or
+        # restated across a split, not reworded.
         return Finding("wording", "low", row.index, unit.spans, tier="unimportant")
-    if not any(missing.values()):
+    if others and not any(missing.values()):
         return None
     if any(not terms[v] for v in present) and len(union) <= SMALL_ADDITION:
         # A word or two some versions add ("Japanese automaker Nissan"): an elaboration.
@@ -654,10 +668,14 @@ def unit_findings(context: StoryContext, row: Row, unit: Unit) -> list[Finding]:
     if found:
         # A changed or omitted fact is the difference; the words around it are its wording.
         return findings + found
+    wording = wording_finding(context, row, unit, facts, others=False)
+    if wording is not None and wording.kind == "omission":
+        # A clause some versions add and the others state nowhere is omitted by them, even
+        # when a hedge is among its words ("with viability projected to take a decade").
+        return [*findings, wording]
     qualifier = qualifier_finding(context, row, unit, facts)
     if qualifier is not None:
         return [*findings, *found, qualifier]
-    wording = wording_finding(context, row, unit, facts, others=False)
     if wording is not None:
         found.append(wording)
     return findings + found

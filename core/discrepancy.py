@@ -186,6 +186,7 @@ def _row_findings(context: StoryContext, row: Row) -> list[Finding]:
             findings.append(moved_finding(context, row, unit, units[partner]))
             continue
         findings.extend(unit_findings(context, row, unit))
+    findings = _join_omitted_facts(context, findings)
     if sum(_soft(f) for f in findings) >= 2 and _reworded(context.documents, row):
         return _coalesce(context, findings, gap=REWRITTEN_GAP)
     return _coalesce(context, findings, gap=EDITED_GAP)
@@ -291,9 +292,9 @@ def _coalesce(context: StoryContext, findings: list[Finding], *, gap: int) -> li
     item (a qualifier if a hedge changed in it)."""
     out: list[Finding] = []
     for finding in findings:
-        last = out[-1] if out else None
-        if last is not None and _soft(finding) and _soft(last):
-            joined = _join(context.documents, last.spans, finding.spans, gap)
+        last = _soft_neighbour(context.documents, out, finding, gap)
+        if last is not None:
+            joined = _join(context.documents, last.spans, finding.spans, 10**9)
             if joined is not None:
                 last.spans = joined
                 if finding.kind == "qualifier":
@@ -301,6 +302,51 @@ def _coalesce(context: StoryContext, findings: list[Finding], *, gap: int) -> li
                 continue
         out.append(finding)
     return out
+
+
+def _join_omitted_facts(context: StoryContext, findings: list[Finding]) -> list[Finding]:
+    """Facts the same versions omit from one stretch of a claim, at most ``EDITED_GAP`` words
+    apart, are one omission ("$55 million to settle a U.S. Justice Department lawsuit")."""
+    out: list[Finding] = []
+    for finding in findings:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and finding.kind == last.kind == "omission"
+            and not (finding.whole_claim or last.whole_claim)
+            and finding.omitted
+            and last.omitted
+            and finding.lacking == last.lacking
+        ):
+            joined = _join(context.documents, last.spans, finding.spans, EDITED_GAP)
+            if joined is not None:
+                # The versions that lack both still have nothing there.
+                last.spans = tuple(
+                    before if v in last.lacking else span
+                    for v, (before, span) in enumerate(zip(last.spans, joined, strict=True))
+                )
+                last.omitted.update(finding.omitted)
+                continue
+        out.append(finding)
+    return out
+
+
+def _soft_neighbour(
+    documents: Sequence[Document], out: list[Finding], finding: Finding, gap: int
+) -> Finding | None:
+    """The hedge or wording change ``finding`` joins: the last reported one, when a chain of
+    changes each at most ``gap`` unchanged words from the next leads to it (a hidden change in
+    between is still part of the rewritten phrase)."""
+    if not _soft(finding):
+        return None
+    after = finding
+    for before in reversed(out):
+        if _join(documents, before.spans, after.spans, gap) is None:
+            return None
+        if before.tier == "reported":
+            return before if _soft(before) else None
+        after = before
+    return None
 
 
 def _soft(finding: Finding) -> bool:
@@ -344,17 +390,13 @@ def _merge_omissions(findings: list[Finding]) -> list[Finding]:
     for finding in findings:
         if finding.kind == "omission" and finding.omitted:
             twin = next(
-                (
-                    kept
-                    for kept in out
-                    if kept.kind == "omission"
-                    and not (kept.whole_claim and finding.whole_claim)
-                    and _figures(kept.omitted.keys() & finding.omitted.keys())
-                ),
+                (kept for kept in out if kept.kind == "omission" and _one_omission(kept, finding)),
                 None,
             )
             if twin is not None:
-                shared = _figures(twin.omitted.keys() & finding.omitted.keys())
+                shared = _figures(twin.omitted.keys() & finding.omitted.keys()) or set(
+                    finding.omitted
+                )
                 # The item is now about what both omit (absent wherever either lacks it).
                 twin.subject = twin.subject or ", ".join(
                     twin.omitted[key] for key in sorted(shared, key=str)
@@ -377,11 +419,10 @@ def _merge_paragraphs(context: StoryContext, findings: list[Finding]) -> list[Fi
     some versions add is one difference, however many sentences it has."""
     out: list[Finding] = []
     for finding in findings:
-        last = out[-1] if out else None
+        last = _last_claim_omission(out)
         if (
             last is not None
             and finding.whole_claim
-            and last.whole_claim
             and finding.lacking == last.lacking
             and _same_paragraph(context, last, finding)
         ):
@@ -395,6 +436,18 @@ def _merge_paragraphs(context: StoryContext, findings: list[Finding]) -> list[Fi
             continue
         out.append(finding)
     return out
+
+
+def _last_claim_omission(findings: list[Finding]) -> Finding | None:
+    """The last finding if it omits a whole claim, or that omission when only findings inside
+    the omitted claim (its own row: a quote mark the stating versions spell two ways) follow
+    it; these do not separate it from the next claim omitted with it."""
+    for finding in reversed(findings):
+        if finding.row != findings[-1].row:
+            return None
+        if finding.whole_claim:
+            return finding
+    return None
 
 
 def _same_paragraph(context: StoryContext, first: Finding, second: Finding) -> bool:
@@ -417,6 +470,21 @@ def _same_paragraph(context: StoryContext, first: Finding, second: Finding) -> b
             return False
         stating = True
     return stating
+
+
+def _one_omission(kept: Finding, finding: Finding) -> bool:
+    """True when ``finding`` omits nothing ``kept`` does not: they share an omitted figure or
+    date, or every fact it omits (a name, say) is one ``kept`` already reports as omitted by
+    the same versions."""
+    if kept.whole_claim and finding.whole_claim:
+        return False
+    if _figures(kept.omitted.keys() & finding.omitted.keys()):
+        return True
+    return (
+        not finding.whole_claim
+        and finding.omitted.keys() <= kept.omitted.keys()
+        and finding.lacking <= kept.lacking
+    )
 
 
 def _figures(keys: Iterable[tuple[str, Hashable]]) -> set[tuple[str, Hashable]]:

@@ -524,3 +524,74 @@ def test_the_discrepancies_do_not_depend_on_the_order_of_the_versions(demo, edit
     assert _as_set(find_discrepancies(documents, align(documents))) == _as_set(
         find_discrepancies(shuffled, align(shuffled))
     )
+
+
+# --- one item per difference, and rewording that is not a move (issue 9) ----------------------
+
+
+def test_a_paragraph_omitted_is_one_item_even_when_its_versions_spell_a_quote_mark_two_ways():
+    base = "The bank settled the case on Monday.\n\nThe judge approved the deal in court."
+    said = (
+        '\n\n"We{q}ve agreed to settle these old claims," a spokeswoman said. "We deny any'
+        ' wrongdoing and stay committed to fair lending."'
+    )
+    found = reported(base + said.format(q="\u2019"), base + said.format(q="'"), base)
+    assert [(d.kind, d.severity) for d in found] == [("omission", "medium")]
+    assert "We deny any wrongdoing" in found[0].readings[0].text
+
+
+def test_changes_linked_by_a_hidden_change_between_them_are_one_item():
+    found = reported(
+        "On Friday the transport agency said it was preparing plans to move all its staff on"
+        " extra buses from the northern depot within two days, officials told reporters.",
+        "On Friday the transport agency plans to move the staff from regional offices within"
+        " two days, officials told reporters.",
+    )
+    assert [(d.kind, d.severity) for d in found] == [("qualifier", "medium")]
+    assert "northern depot" in found[0].readings[0].text
+
+
+def test_words_found_only_in_a_distant_claim_are_a_rewording_not_a_move():
+    later = (
+        "\n\nThe case drew wide attention in the city.\n\nSeveral groups held meetings about it."
+        "\n\nThe bank allowed brokers to set the fees."
+    )
+    found = reported(
+        "Officials accused the bank of charging minority borrowers higher fees on loans." + later,
+        "Officials accused the bank of allowing brokers to charge minority borrowers higher"
+        " fees on loans." + later,
+    )
+    assert [(d.kind, d.severity) for d in found] == [("wording", "low")]
+    assert found[0].readings[1].text == "allowing brokers to charge"
+
+
+def test_a_clause_only_some_versions_have_is_an_omission_even_with_a_hedge_in_it():
+    found = reported(
+        "Extraction is expected to be ten times more expensive than mining on land, with"
+        " commercial viability projected to take over a decade.",
+        "Extraction is expected to be ten times more expensive than mining on land.",
+    )
+    assert [(d.kind, d.severity) for d in found] == [("omission", "medium")]
+    assert found[0].readings[1].start is None
+
+
+def test_a_name_omitted_from_two_claims_is_one_omission():
+    found = reported(
+        "The Justice Department sued the lender on Monday.\n\n"
+        "The Justice Department complaint was filed in Boston.",
+        "The government sued the lender on Monday.\n\nThe government's complaint was filed in"
+        " Boston.",
+    )
+    assert [(d.kind, d.severity) for d in found] == [("omission", "medium")]
+
+
+def test_facts_omitted_from_one_clause_are_one_omission():
+    found = reported(
+        "The lender has agreed to pay $40 million to settle a Federal Trade Commission lawsuit"
+        " accusing it of charging higher fees, a person said.",
+        "The lender has agreed to settle a lawsuit accusing it of charging higher fees, a person"
+        " said.",
+    )
+    assert [(d.kind, d.severity) for d in found] == [("omission", "medium")]
+    assert "$40 million" in found[0].summary and "Federal Trade Commission" in found[0].summary
+    assert found[0].readings[1].start is None
