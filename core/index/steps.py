@@ -10,7 +10,7 @@ submits them as tasks, and both get the same answer.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +40,7 @@ from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.ingest import FormatChoice, iter_files, load
-from parallax.core.report import analyse_story
+from parallax.core.report import Story, analyse_story
 
 #: Source bytes per read partition, and documents per story partition (the defaults).
 PARTITION_BYTES = 16 * 1024 * 1024
@@ -239,16 +239,20 @@ def analyse_part(
     from parallax.core.index.store import write_parts
 
     by_id = {d.id: d for d in documents}
-    work = []
-    for pos, cluster in stories:
-        members = [by_id[i] for i in cluster.documents]
-        story = (
-            analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
-            if len(members) > 1
-            else None
-        )
-        work.append((pos, cluster, members, story, story_summary(pos, cluster, members, story)))
-    rows = write_parts(folder, part, work, keys)
+
+    def analysed() -> Iterator[tuple[int, Cluster, list[Document], Story | None, dict[str, Any]]]:
+        # One story at a time: its analysis is dropped once its rows are buffered, so a
+        # partition never holds every story's analysis at once.
+        for pos, cluster in stories:
+            members = [by_id[i] for i in cluster.documents]
+            story = (
+                analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
+                if len(members) > 1
+                else None
+            )
+            yield pos, cluster, members, story, story_summary(pos, cluster, members, story)
+
+    rows = write_parts(folder, part, analysed(), keys)
     return pa.Table.from_pylist(rows, schema=arrow_schema("stories"))
 
 

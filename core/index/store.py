@@ -16,7 +16,7 @@ import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -178,7 +178,7 @@ def part_name(table: str, part: int) -> str:
 def write_parts(
     folder: str | Path,
     part: int,
-    stories: Sequence[tuple[int, Cluster, Sequence[Document], Story | None, dict[str, Any]]],
+    stories: Iterable[tuple[int, Cluster, Sequence[Document], Story | None, dict[str, Any]]],
     origin_keys: dict[str, str],
 ) -> list[dict[str, Any]]:
     """Write the part files of ``stories`` (pos, cluster, documents, analysed story or None,
