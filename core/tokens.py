@@ -12,7 +12,7 @@ signing a million documents fast.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 from numpy.typing import NDArray
@@ -159,3 +159,45 @@ def token_string(hashes: np.ndarray) -> str:
     """
     codes = (np.uint64(0x10000) + hashes % np.uint64(0xF0000)).astype("<u4")
     return codes.tobytes().decode("utf-32-le")
+
+
+class TokenStrings(Sequence[str]):
+    """Token strings (:func:`token_string`) packed into one array: 4 bytes a token, with no
+    string object per document. A partition's map output is held until its pairs are verified;
+    as ``str`` objects it costs twice as much, since sending one to another process caches its
+    UTF-8 form beside it."""
+
+    __slots__ = ("bounds", "codes")
+
+    def __init__(self, codes: NDArray[np.uint32], bounds: NDArray[np.int64]) -> None:
+        self.codes = codes
+        self.bounds = bounds
+
+    @classmethod
+    def pack(cls, strings: Sequence[str]) -> TokenStrings:
+        """Pack ``strings`` (one character per token)."""
+        codes = np.frombuffer("".join(strings).encode("utf-32-le"), dtype="<u4")
+        bounds = np.zeros(len(strings) + 1, dtype=np.int64)
+        np.cumsum([len(s) for s in strings], out=bounds[1:])
+        return cls(codes, bounds)
+
+    def __len__(self) -> int:
+        return len(self.bounds) - 1
+
+    def __getitem__(self, i: int) -> str:  # type: ignore[override]
+        if i < 0:
+            i += len(self)
+        start, end = int(self.bounds[i]), int(self.bounds[i + 1])
+        return self.codes[start:end].tobytes().decode("utf-32-le")
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __add__(self, other: TokenStrings) -> TokenStrings:
+        """Both partitions' strings, ``self``'s first."""
+        bounds = np.concatenate((self.bounds, other.bounds[1:] + self.bounds[-1]))
+        return TokenStrings(np.concatenate((self.codes, other.codes)), bounds)
+
+    def __reduce__(self) -> tuple[type[TokenStrings], tuple[NDArray[np.uint32], NDArray[np.int64]]]:
+        return TokenStrings, (self.codes, self.bounds)

@@ -599,33 +599,61 @@ def _analyse_stories(
     progress: Progress | None,
 ) -> list[Any]:
     """Route documents to story partitions, analyse and write each; the stories tables."""
+    from distributed import as_completed
+
     # In every analysis task's arguments, not scattered: scattered data has no lineage, and the
     # worker holding it may die.
     recurring_keys_array = np.array(sorted(boilerplate.recurring), dtype=np.uint64)
-    # Each story partition is submitted after the routes it needs, so that when stories are
-    # local to some files (as news is to days) documents stream through the workers instead of
-    # all sitting in memory at once.
     needs = routes.needed_by()
+    last_use = {p: max(parts) for p, parts in enumerate(needs) if parts}
     routed: dict[int, Future[Any]] = {}
-    analysed = []
-    for number, stories in enumerate(plan):
+    analysed: list[Future[Any] | None] = [None] * len(plan)
+    number_of: dict[str, int] = {}
+    running = as_completed()
+
+    def submit(number: int) -> None:
         sources = [p for p in range(len(routes.reads)) if number in needs[p]]
         for p in sources:
             if p not in routed:
                 routed[p] = routes.route(client, p)
         pieces = [client.submit(operator.getitem, routed[p], number, pure=False) for p in sources]
-        analysed.append(
-            client.submit(
-                _analyse_routed,
-                folder,
-                number,
-                stories,
-                pieces,
-                options.aliases,
-                recurring_keys_array,
-                pure=False,
-            )
+        future = client.submit(
+            _analyse_routed,
+            folder,
+            number,
+            plan[number],
+            pieces,
+            options.aliases,
+            recurring_keys_array,
+            pure=False,
         )
-    _wait(analysed, "analysing", progress, [sum(len(c.documents) for _, c in s) for s in plan])
+        for p in sources:
+            if last_use[p] == number:
+                # Its pieces hold what later tasks need: the whole partition can go.
+                del routed[p]
+        analysed[number] = future
+        number_of[future.key] = number
+        running.add(future)
+
+    # A few story partitions in flight per worker: documents are read as their stories come
+    # up instead of all waiting in memory for a worker (when stories are local to some files,
+    # as news is to days; otherwise each routed partition stays until its last story).
+    window = min(len(plan), 2 * max(1, sum(client.nthreads().values())))
+    for number in range(window):
+        submit(number)
+    weights = [sum(len(c.documents) for _, c in stories) for stories in plan]
+    total, done = sum(weights), 0
+    if progress is not None:
+        progress("analysing", 0, total)
+    following = window
+    for future in running:
+        if future.status == "error":
+            future.result()  # raises the task's exception
+        done += weights[number_of[future.key]]
+        if progress is not None:
+            progress("analysing", done, total)
+        if following < len(plan):
+            submit(following)
+            following += 1
     tables: list[Any] = client.gather(analysed)
     return tables

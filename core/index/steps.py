@@ -41,6 +41,7 @@ from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.ingest import FormatChoice, iter_files, load
 from parallax.core.report import Story, analyse_story
+from parallax.core.tokens import TokenStrings
 
 #: Source bytes per read partition, and documents per story partition (the defaults).
 PARTITION_BYTES = 16 * 1024 * 1024
@@ -131,7 +132,7 @@ class SignedPart:
     number: int
     count: int
     ids: list[str]  # as read; may be renamed if a copy was read in another partition
-    tokens: list[str]
+    tokens: TokenStrings
     signatures: np.ndarray
     subjects: Subjects
     copy_keys: np.ndarray
@@ -164,7 +165,7 @@ def sign_documents(
         number=number,
         count=len(documents),
         ids=[d.id for d in documents],
-        tokens=tokens,
+        tokens=TokenStrings.pack(tokens),
         signatures=signatures,
         subjects=subject_keys(texts),
         copy_keys=copy_keys(tokens),
