@@ -608,7 +608,7 @@ def _analyse_stories(
     last_use = {p: max(parts) for p, parts in enumerate(needs) if parts}
     routed: dict[int, Future[Any]] = {}
     analysed: list[Future[Any] | None] = [None] * len(plan)
-    number_of: dict[str, int] = {}
+    number_of: dict[Future[Any], int] = {}
     running = as_completed()
 
     def submit(number: int) -> None:
@@ -632,7 +632,7 @@ def _analyse_stories(
                 # Its pieces hold what later tasks need: the whole partition can go.
                 del routed[p]
         analysed[number] = future
-        number_of[future.key] = number
+        number_of[future] = number
         running.add(future)
 
     # A few story partitions in flight per worker: documents are read as their stories come
@@ -649,7 +649,7 @@ def _analyse_stories(
     for future in running:
         if future.status == "error":
             future.result()  # raises the task's exception
-        done += weights[number_of[future.key]]
+        done += weights[number_of.pop(future)]
         if progress is not None:
             progress("analysing", done, total)
         if following < len(plan):
