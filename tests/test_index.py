@@ -301,3 +301,39 @@ async def test_the_app_opens_an_index_and_reads_a_story_when_opened(local_index,
         await wait_for(pilot, lambda: app.screen is screen)
         row = screen.query_one(DataTable).get_row(first)
         assert str(row[-1]).startswith("1/")
+
+
+def test_the_stories_order_is_computed_once_per_query_and_read_lazily(local_index):
+    from parallax.tui.index_session import IndexSession
+
+    session = IndexSession(local_index)
+    stories = session.story_source()
+    computed = []
+    original = stories._order
+    stories._order = lambda *args: computed.append(args) or original(*args)  # type: ignore[method-assign]
+
+    first = stories.order(hide_singletons=False, filter_text="", sort="severity")
+    again = stories.order(hide_singletons=False, filter_text=" ", sort="severity")
+    assert again is first and len(computed) == 1  # mount, resize and annotations ask again
+    assert len(first) == local_index.stories.num_rows
+    assert first[:3] == [first[0], first[1], first[2]]
+    assert first[-1] == first[len(first) - 1]
+    with pytest.raises(IndexError):
+        first[len(first)]
+    by_date = stories.order(hide_singletons=False, filter_text="", sort="date")
+    assert by_date is not first and sorted(by_date[:]) == sorted(first[:])
+
+
+def test_the_filter_labels_are_read_in_the_background(local_index):
+    import time
+
+    from parallax.tui.index_session import IndexSession
+
+    session = IndexSession(local_index)
+    assert session._labels is None
+    session.story_source()  # the Stories screen's data: starts reading them
+    deadline = time.monotonic() + 30
+    while session._labels is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert session._labels is not None
+    assert len(session.labels()) == local_index.stories.num_rows

@@ -92,6 +92,7 @@ class IndexSession:
         self.book: AnnotationBook | None = None
         self.relink_problem: str | None = None
         self._labels: pa.StringArray | None = None
+        self._labels_lock = threading.Lock()
         self._annotated_for: object = None
         self._annotated_clusters: set[str | None] = set()
 
@@ -123,10 +124,22 @@ class IndexSession:
         }
 
     def labels(self) -> pa.StringArray:
-        """What the filter matches, per story: read on the first filter."""
-        if self._labels is None:
-            self._labels = self.index.labels()
-        return self._labels
+        """What the filter matches, per story: read once (:meth:`read_labels_soon`)."""
+        with self._labels_lock:
+            if self._labels is None:
+                self._labels = self.index.labels()
+            return self._labels
+
+    def read_labels_soon(self) -> None:
+        """Read the filter labels in a background thread: the largest column, read while the
+        reviewer looks at the Stories screen rather than on their first keystroke."""
+        threading.Thread(target=self._read_labels, name="parallax-labels", daemon=True).start()
+
+    def _read_labels(self) -> None:
+        try:
+            self.labels()
+        except Exception:  # a damaged index: the filter reports it when it reads them itself
+            return
 
     def documents_of(self, cluster_id: str) -> list[Document]:
         """The documents of a story, read from the index on first use."""
@@ -398,14 +411,51 @@ def _annotated_documents(workspace: Workspace, session: IndexSession) -> list[Do
     return sorted(documents, key=lambda d: d.index)
 
 
+class _Ids(Sequence[str]):
+    """Story ids in display order, read from the arrow array as the screen asks for them (a
+    million-document index has a few hundred thousand; the table shows the first few)."""
+
+    def __init__(self, ids: pa.StringArray) -> None:
+        self.ids = ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, at: int) -> str: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[str]: ...
+
+    def __getitem__(self, at: int | slice) -> str | list[str]:
+        if isinstance(at, slice):
+            found: list[str] = self.ids[at].to_pylist()
+            return found
+        if not -len(self.ids) <= at < len(self.ids):
+            raise IndexError(at)
+        item: str = self.ids[at].as_py()
+        return item
+
+
 class IndexStories:
     """The Stories screen's queries on the stories table."""
 
     def __init__(self, session: IndexSession) -> None:
         self.session = session
         self.table = session.index.stories
+        # The screen asks again for the same order as it mounts, resizes and is annotated.
+        self._orders: _Lru[tuple[bool, str, str], _Ids] = _Lru(8)
+        session.read_labels_soon()
 
-    def order(self, *, hide_singletons: bool, filter_text: str, sort: str) -> list[str]:
+    def order(self, *, hide_singletons: bool, filter_text: str, sort: str) -> Sequence[str]:
+        key = (hide_singletons, " ".join(filter_text.split()), sort)
+        found = self._orders.get(key)
+        if found is None:
+            found = _Ids(self._order(hide_singletons, key[1], sort))
+            self._orders.put(key, found)
+        return found
+
+    def _order(self, hide_singletons: bool, filter_text: str, sort: str) -> pa.StringArray:
         import pyarrow.compute as pc
 
         table = self.table
@@ -440,8 +490,7 @@ class IndexStories:
 
         view = pa.table(columns)
         order = pc.sort_indices(view, sort_keys=[*keys, ("pos", "ascending")])
-        ids: list[str] = pc.take(table["id"], order).to_pylist()
-        return ids
+        return pc.take(table["id"], order)
 
     def row(self, story_id: str) -> StoryRow:
         row = self.session._where(

@@ -9,7 +9,7 @@ a corpus index, without reading any document.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple, Protocol
 
 from rapidfuzz import fuzz, process, utils
@@ -41,8 +41,8 @@ class Totals(NamedTuple):
 class StorySource(Protocol):
     """The Stories screen's view of a corpus."""
 
-    def order(self, *, hide_singletons: bool, filter_text: str, sort: str) -> list[str]:
-        """Story ids in display order."""
+    def order(self, *, hide_singletons: bool, filter_text: str, sort: str) -> Sequence[str]:
+        """Story ids in display order (the screen reads the first few hundred)."""
         ...
 
     def row(self, story_id: str) -> StoryRow:

@@ -170,7 +170,7 @@ class StoriesScreen(Screen[None]):
             hide_singletons=self.hide_singletons, filter_text=self.filter_text, sort=self.sort_by
         )
         self.matching = len(ids)
-        ids = ids[:_MAX_ROWS]
+        ids = list(ids[:_MAX_ROWS])
         table.clear()
         self.order = ids
         self._generation += 1
