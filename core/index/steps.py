@@ -40,7 +40,7 @@ from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.ingest import FormatChoice, iter_files, load
-from parallax.core.report import analyse_story
+from parallax.core.report import analyse_story, frozen_before_each
 
 #: Source bytes per read partition, and documents per story partition (the defaults).
 PARTITION_BYTES = 16 * 1024 * 1024
@@ -240,7 +240,7 @@ def analyse_part(
 
     by_id = {d.id: d for d in documents}
     work = []
-    for pos, cluster in stories:
+    for pos, cluster in frozen_before_each(stories):
         members = [by_id[i] for i in cluster.documents]
         story = (
             analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
