@@ -39,10 +39,11 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Opcodes
 from rapidfuzz.process import cdist
 
+from parallax.core.dates import date_spans
 from parallax.core.document import Document, Frozen, TextField
 from parallax.core.entities import names_used_mid_sentence
 from parallax.core.facts import content_terms, stem
-from parallax.core.quantities import SCALES, UNITS
+from parallax.core.quantities import SCALES, UNITS, find_quantities
 from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, fold
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
@@ -152,6 +153,8 @@ class Token(NamedTuple):
 def clear_caches() -> None:
     """Forget memoised tokens, keys and terms (benchmarks use it to measure cold runs)."""
     content_terms.cache_clear()
+    date_spans.cache_clear()
+    find_quantities.cache_clear()
     stem.cache_clear()
     _span_tokens.cache_clear()
     names_used_mid_sentence.cache_clear()

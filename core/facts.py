@@ -222,7 +222,7 @@ def content_terms(text: str) -> tuple[str, ...]:
 
 
 def _quantities_outside(
-    text: str, dates: list[tuple[tuple[str, ...], int, int]]
+    text: str, dates: Sequence[tuple[tuple[str, ...], int, int]]
 ) -> list[tuple[float, str | None, int, int]]:
     """The figures of ``text`` that are not part of a date: ``(value, unit, start, end)``."""
     out = []
@@ -234,7 +234,7 @@ def _quantities_outside(
 
 def _terms(
     text: str,
-    dates: list[tuple[tuple[str, ...], int, int]],
+    dates: Sequence[tuple[tuple[str, ...], int, int]],
     quantities: list[tuple[float, str | None, int, int]],
 ) -> tuple[str, ...]:
     terms: list[str] = []
