@@ -40,7 +40,7 @@ from rapidfuzz.distance import Indel, Opcodes
 from rapidfuzz.process import cdist
 
 from parallax.core.dates import date_spans
-from parallax.core.document import Document, Frozen, TextField
+from parallax.core.document import Document, Frozen, TextField, trusted
 from parallax.core.entities import names_used_mid_sentence
 from parallax.core.facts import content_terms, stem
 from parallax.core.quantities import SCALES, UNITS, find_quantities
@@ -583,10 +583,28 @@ def _metadata_rows(documents: Sequence[Document]) -> list[Row]:
         for document in documents:
             value = _metadata_value(document, kind)
             if value:
-                cells.append(Cell(document=document.id, start=0, end=len(value)))
+                cells.append(
+                    trusted(
+                        Cell,
+                        _SPAN_CELL_FIELDS,
+                        {"document": document.id, "segments": (), "start": 0, "end": len(value)},
+                    )
+                )
             else:
-                cells.append(Cell(document=document.id))
-        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells)))
+                cells.append(_gap(document.id))
+        rows.append(
+            trusted(
+                Row,
+                _METADATA_ROW_FIELDS,
+                {
+                    "index": len(rows),
+                    "kind": kind,
+                    "cells": tuple(cells),
+                    "section": None,
+                    "moved": (),
+                },
+            )
+        )
     return rows
 
 
@@ -603,14 +621,34 @@ def metadata_text(document: Document, field: TextField) -> str:
     return document.body if field == "body" else _metadata_value(document, field)
 
 
+# Cells and rows are built without validation (:func:`parallax.core.document.trusted`), each
+# with the fields the validating constructor would record as given.
+_CELL_FIELDS = set(Cell.model_fields)
+_SPAN_CELL_FIELDS = {"document", "start", "end"}
+_GAP_FIELDS = {"document"}
+_ROW_FIELDS = set(Row.model_fields)
+_METADATA_ROW_FIELDS = {"index", "kind", "cells"}
+
+
+def _gap(document: str) -> Cell:
+    """A version's cell in a row it has nothing in."""
+    return trusted(
+        Cell, _GAP_FIELDS, {"document": document, "segments": (), "start": None, "end": None}
+    )
+
+
 def _claim_cell(version: _Version, segments: list[int]) -> Cell:
     document = version.document
     spans = [document.segments[s] for s in segments]
-    return Cell(
-        document=document.id,
-        segments=tuple(segments),
-        start=min(span.start for span in spans),
-        end=max(span.end for span in spans),
+    return trusted(
+        Cell,
+        _CELL_FIELDS,
+        {
+            "document": document.id,
+            "segments": tuple(segments),
+            "start": min(span.start for span in spans),
+            "end": max(span.end for span in spans),
+        },
     )
 
 
@@ -676,12 +714,16 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
         kind: RowKind, cells: list[Cell], section: int | None = None, shifted: Iterable[int] = ()
     ) -> None:
         rows.append(
-            Row(
-                index=len(rows),
-                kind=kind,
-                cells=tuple(cells[v] for v in to_input),
-                section=section,
-                moved=tuple(sorted(versions[v].document.id for v in shifted)),
+            trusted(
+                Row,
+                _ROW_FIELDS,
+                {
+                    "index": len(rows),
+                    "kind": kind,
+                    "cells": tuple(cells[v] for v in to_input),
+                    "section": section,
+                    "moved": tuple(sorted(versions[v].document.id for v in shifted)),
+                },
             )
         )
 
@@ -699,7 +741,7 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
                         )
                     )
                 else:
-                    cells.append(Cell(document=version.document.id))
+                    cells.append(_gap(version.document.id))
             add("section", cells, section=label)
         if position < len(drafts):
             draft = drafts[position]
@@ -708,7 +750,7 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
                 [
                     _claim_cell(version, draft.members[v])
                     if v in draft.members
-                    else Cell(document=version.document.id)
+                    else _gap(version.document.id)
                     for v, version in enumerate(versions)
                 ],
                 shifted=moved[position],
