@@ -42,9 +42,9 @@ from rapidfuzz.process import cdist
 from parallax.core.dates import date_spans
 from parallax.core.document import Document, Frozen, TextField, trusted
 from parallax.core.entities import names_used_mid_sentence
-from parallax.core.facts import content_terms, stem
+from parallax.core.facts import citations_blanked, content_terms, stem
 from parallax.core.quantities import SCALES, UNITS, find_quantities
-from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, fold
+from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, digit_starts, fold
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
 
@@ -153,7 +153,9 @@ class Token(NamedTuple):
 def clear_caches() -> None:
     """Forget memoised tokens, keys and terms (benchmarks use it to measure cold runs)."""
     content_terms.cache_clear()
+    citations_blanked.cache_clear()
     date_spans.cache_clear()
+    digit_starts.cache_clear()
     find_quantities.cache_clear()
     stem.cache_clear()
     _span_tokens.cache_clear()
@@ -812,37 +814,25 @@ _JOINERS = re.compile(r"['’\-]")
 _DIFF_KEYS = _Memo(lambda token: _JOINERS.sub("", fold(token)))
 
 
-def _cell_words(document: Document, row: Row, cell: Cell) -> list[str]:
-    text = metadata_text(document, row.field)
-    if row.kind == "claim":
-        words: list[str] = []
-        for s in cell.segments:
-            segment = document.segments[s]
-            words.extend(DIFF_TOKEN.findall(text, segment.start, segment.end))
-        return words
-    end = len(text) if cell.end is None else cell.end
-    return DIFF_TOKEN.findall(text, cell.start or 0, end)
-
-
-def _same_words(documents: Sequence[Document], row: Row) -> bool:
-    """True when every version present has exactly the same tokens (the common case)."""
+def _same_text(documents: Sequence[Document], row: Row) -> bool:
+    """True when every version present has the row's text, character for character."""
     texts = {
         metadata_text(document, row.field)[cell.start : cell.end]
         for document, cell in zip(documents, row.cells, strict=True)
         if not cell.is_gap
     }
-    if len(texts) <= 1:
-        return True  # the same text, so the same tokens
-    first: list[str] | None = None
-    for document, cell in zip(documents, row.cells, strict=True):
-        if cell.is_gap:
-            continue
-        words = _cell_words(document, row, cell)
-        if first is None:
-            first = words
-        elif words != first:
-            return False
-    return True
+    return len(texts) <= 1
+
+
+def _same_tokens(tokens: list[list[Token]], present: tuple[bool, ...]) -> bool:
+    """True when every version present has exactly the same tokens (texts that differ only
+    in spacing)."""
+    words = {
+        tuple(token.text for token in found)
+        for found, here in zip(tokens, present, strict=True)
+        if here
+    }
+    return len(words) <= 1
 
 
 def variation_units(documents: Sequence[Document], row: Row) -> list[Unit]:
@@ -862,9 +852,11 @@ def variation_units(documents: Sequence[Document], row: Row) -> list[Unit]:
         return _metadata_unit(texts, cells, present)
     if sum(present) < 2:
         return []
-    if _same_words(documents, row):
+    if _same_text(documents, row):
         return []
     tokens = [cell_tokens(d, row, c) for d, c in zip(documents, cells, strict=True)]
+    if _same_tokens(tokens, present):
+        return []
     base_keys = [diff_key(t.text) for t in tokens[base]]
     intervals: list[tuple[int, int]] = []
     spelling: set[tuple[int, int]] = set()
