@@ -39,11 +39,12 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Opcodes
 from rapidfuzz.process import cdist
 
-from parallax.core.document import Document, Frozen, TextField
+from parallax.core.dates import date_spans
+from parallax.core.document import Document, Frozen, TextField, trusted
 from parallax.core.entities import names_used_mid_sentence
-from parallax.core.facts import content_terms, stem
-from parallax.core.quantities import SCALES, UNITS
-from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, fold
+from parallax.core.facts import citations_blanked, content_terms, stem
+from parallax.core.quantities import SCALES, UNITS, find_quantities
+from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, digit_starts, fold
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
 
@@ -152,6 +153,10 @@ class Token(NamedTuple):
 def clear_caches() -> None:
     """Forget memoised tokens, keys and terms (benchmarks use it to measure cold runs)."""
     content_terms.cache_clear()
+    citations_blanked.cache_clear()
+    date_spans.cache_clear()
+    digit_starts.cache_clear()
+    find_quantities.cache_clear()
     stem.cache_clear()
     _span_tokens.cache_clear()
     names_used_mid_sentence.cache_clear()
@@ -580,10 +585,28 @@ def _metadata_rows(documents: Sequence[Document]) -> list[Row]:
         for document in documents:
             value = _metadata_value(document, kind)
             if value:
-                cells.append(Cell(document=document.id, start=0, end=len(value)))
+                cells.append(
+                    trusted(
+                        Cell,
+                        _SPAN_CELL_FIELDS,
+                        {"document": document.id, "segments": (), "start": 0, "end": len(value)},
+                    )
+                )
             else:
-                cells.append(Cell(document=document.id))
-        rows.append(Row(index=len(rows), kind=kind, cells=tuple(cells)))
+                cells.append(_gap(document.id))
+        rows.append(
+            trusted(
+                Row,
+                _METADATA_ROW_FIELDS,
+                {
+                    "index": len(rows),
+                    "kind": kind,
+                    "cells": tuple(cells),
+                    "section": None,
+                    "moved": (),
+                },
+            )
+        )
     return rows
 
 
@@ -600,14 +623,34 @@ def metadata_text(document: Document, field: TextField) -> str:
     return document.body if field == "body" else _metadata_value(document, field)
 
 
+# Cells and rows are built without validation (:func:`parallax.core.document.trusted`), each
+# with the fields the validating constructor would record as given.
+_CELL_FIELDS = set(Cell.model_fields)
+_SPAN_CELL_FIELDS = {"document", "start", "end"}
+_GAP_FIELDS = {"document"}
+_ROW_FIELDS = set(Row.model_fields)
+_METADATA_ROW_FIELDS = {"index", "kind", "cells"}
+
+
+def _gap(document: str) -> Cell:
+    """A version's cell in a row it has nothing in."""
+    return trusted(
+        Cell, _GAP_FIELDS, {"document": document, "segments": (), "start": None, "end": None}
+    )
+
+
 def _claim_cell(version: _Version, segments: list[int]) -> Cell:
     document = version.document
     spans = [document.segments[s] for s in segments]
-    return Cell(
-        document=document.id,
-        segments=tuple(segments),
-        start=min(span.start for span in spans),
-        end=max(span.end for span in spans),
+    return trusted(
+        Cell,
+        _CELL_FIELDS,
+        {
+            "document": document.id,
+            "segments": tuple(segments),
+            "start": min(span.start for span in spans),
+            "end": max(span.end for span in spans),
+        },
     )
 
 
@@ -673,12 +716,16 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
         kind: RowKind, cells: list[Cell], section: int | None = None, shifted: Iterable[int] = ()
     ) -> None:
         rows.append(
-            Row(
-                index=len(rows),
-                kind=kind,
-                cells=tuple(cells[v] for v in to_input),
-                section=section,
-                moved=tuple(sorted(versions[v].document.id for v in shifted)),
+            trusted(
+                Row,
+                _ROW_FIELDS,
+                {
+                    "index": len(rows),
+                    "kind": kind,
+                    "cells": tuple(cells[v] for v in to_input),
+                    "section": section,
+                    "moved": tuple(sorted(versions[v].document.id for v in shifted)),
+                },
             )
         )
 
@@ -696,7 +743,7 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
                         )
                     )
                 else:
-                    cells.append(Cell(document=version.document.id))
+                    cells.append(_gap(version.document.id))
             add("section", cells, section=label)
         if position < len(drafts):
             draft = drafts[position]
@@ -705,7 +752,7 @@ def align(documents: Sequence[Document], *, settings: AlignSettings | None = Non
                 [
                     _claim_cell(version, draft.members[v])
                     if v in draft.members
-                    else Cell(document=version.document.id)
+                    else _gap(version.document.id)
                     for v, version in enumerate(versions)
                 ],
                 shifted=moved[position],
@@ -767,37 +814,25 @@ _JOINERS = re.compile(r"['’\-]")
 _DIFF_KEYS = _Memo(lambda token: _JOINERS.sub("", fold(token)))
 
 
-def _cell_words(document: Document, row: Row, cell: Cell) -> list[str]:
-    text = metadata_text(document, row.field)
-    if row.kind == "claim":
-        words: list[str] = []
-        for s in cell.segments:
-            segment = document.segments[s]
-            words.extend(DIFF_TOKEN.findall(text, segment.start, segment.end))
-        return words
-    end = len(text) if cell.end is None else cell.end
-    return DIFF_TOKEN.findall(text, cell.start or 0, end)
-
-
-def _same_words(documents: Sequence[Document], row: Row) -> bool:
-    """True when every version present has exactly the same tokens (the common case)."""
+def _same_text(documents: Sequence[Document], row: Row) -> bool:
+    """True when every version present has the row's text, character for character."""
     texts = {
         metadata_text(document, row.field)[cell.start : cell.end]
         for document, cell in zip(documents, row.cells, strict=True)
         if not cell.is_gap
     }
-    if len(texts) <= 1:
-        return True  # the same text, so the same tokens
-    first: list[str] | None = None
-    for document, cell in zip(documents, row.cells, strict=True):
-        if cell.is_gap:
-            continue
-        words = _cell_words(document, row, cell)
-        if first is None:
-            first = words
-        elif words != first:
-            return False
-    return True
+    return len(texts) <= 1
+
+
+def _same_tokens(tokens: list[list[Token]], present: tuple[bool, ...]) -> bool:
+    """True when every version present has exactly the same tokens (texts that differ only
+    in spacing)."""
+    words = {
+        tuple(token.text for token in found)
+        for found, here in zip(tokens, present, strict=True)
+        if here
+    }
+    return len(words) <= 1
 
 
 def variation_units(documents: Sequence[Document], row: Row) -> list[Unit]:
@@ -817,9 +852,11 @@ def variation_units(documents: Sequence[Document], row: Row) -> list[Unit]:
         return _metadata_unit(texts, cells, present)
     if sum(present) < 2:
         return []
-    if _same_words(documents, row):
+    if _same_text(documents, row):
         return []
     tokens = [cell_tokens(d, row, c) for d, c in zip(documents, cells, strict=True)]
+    if _same_tokens(tokens, present):
+        return []
     base_keys = [diff_key(t.text) for t in tokens[base]]
     intervals: list[tuple[int, int]] = []
     spelling: set[tuple[int, int]] = set()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 
 from parallax.core.text import candidate_starts, word_starts
 
@@ -100,8 +101,12 @@ DATE_MENTION = re.compile(
 _DATE_WORDS = word_starts((*_MONTHS, *_WEEKDAYS))
 
 
-def date_spans(text: str) -> list[tuple[tuple[str, ...], int, int]]:
-    """Every date mention of ``text``: its normalised value and where it is written."""
+@lru_cache(maxsize=16384)
+def date_spans(text: str) -> tuple[tuple[tuple[str, ...], int, int], ...]:
+    """Every date mention of ``text``: its normalised value and where it is written.
+
+    Remembered: the classifier reads the same claim's dates several times (its facts, its
+    content terms, its equivalent form), and versions of a story share most claims."""
     found: list[tuple[tuple[str, ...], int, int]] = []
     end = 0
     for position in candidate_starts(text, _DATE_WORDS):
@@ -114,7 +119,7 @@ def date_spans(text: str) -> list[tuple[tuple[str, ...], int, int]]:
         value = _date_value(match)
         if value is not None:
             found.append((value, match.start(), match.end()))
-    return found
+    return tuple(found)
 
 
 def _date_value(match: re.Match[str]) -> tuple[str, ...] | None:

@@ -47,7 +47,7 @@ from parallax.core.classify import (
     moved_finding,
     unit_findings,
 )
-from parallax.core.document import Document, Frozen
+from parallax.core.document import Document, Frozen, trusted
 from parallax.core.entities import AliasTable, names_used_mid_sentence
 from parallax.core.text import fold, without_citations
 
@@ -505,19 +505,28 @@ def _collapse_boilerplate(findings: list[Finding]) -> list[Finding]:
 
 # --- models ----------------------------------------------------------------------------------
 
+# Built without validation (:func:`parallax.core.document.trusted`), every field given.
+_READING_FIELDS = set(Reading.model_fields)
+_GROUP_FIELDS = set(ReadingGroup.model_fields)
+_DISCREPANCY_FIELDS = set(Discrepancy.model_fields)
+
 
 def _build(context: StoryContext, row: Row, finding: Finding, cluster: str) -> Discrepancy:
     documents = context.documents
     field = row.field
     readings = tuple(
-        Reading(
-            document=document.id,
-            text=span.text,
-            start=span.start,
-            end=span.end,
-            field=field,
-            anchor=span.anchor if field == "body" else None,
-            row=finding.rows[v] if finding.rows and finding.rows[v] != row.index else None,
+        trusted(
+            Reading,
+            _READING_FIELDS,
+            {
+                "document": document.id,
+                "text": span.text,
+                "start": span.start,
+                "end": span.end,
+                "field": field,
+                "anchor": span.anchor if field == "body" else None,
+                "row": finding.rows[v] if finding.rows and finding.rows[v] != row.index else None,
+            },
         )
         for v, (document, span) in enumerate(zip(documents, finding.spans, strict=True))
     )
@@ -527,20 +536,24 @@ def _build(context: StoryContext, row: Row, finding: Finding, cluster: str) -> D
     present = [not cell.is_gap for cell in row.cells] if field == "body" else None
     groups = _groups(documents, readings, present, omission=finding.kind == "omission")
     summary = finding.summary or _summary(documents, finding, groups)
-    return Discrepancy(
-        id="x" + digest,
-        kind=finding.kind,
-        severity=finding.severity,
-        summary=summary,
-        row=row.index,
-        readings=readings,
-        tier=finding.tier,
-        groups=groups,
-        moved=tuple(
-            d.id
-            for v, d in enumerate(documents)
-            if v in finding.moved or (d.id in row.moved and readings[v].text)
-        ),
+    return trusted(
+        Discrepancy,
+        _DISCREPANCY_FIELDS,
+        {
+            "id": "x" + digest,
+            "kind": finding.kind,
+            "severity": finding.severity,
+            "summary": summary,
+            "row": row.index,
+            "readings": readings,
+            "tier": finding.tier,
+            "groups": groups,
+            "moved": tuple(
+                d.id
+                for v, d in enumerate(documents)
+                if v in finding.moved or (d.id in row.moved and readings[v].text)
+            ),
+        },
     )
 
 
@@ -564,7 +577,11 @@ def _groups(
         by_text.setdefault(key, []).append(documents[v].id)
     largest = max(len(members) for members in by_text.values())
     return tuple(
-        ReadingGroup(text=text, documents=tuple(members), minority=len(members) < largest)
+        trusted(
+            ReadingGroup,
+            _GROUP_FIELDS,
+            {"text": text, "documents": tuple(members), "minority": len(members) < largest},
+        )
         for text, members in by_text.items()
     )
 

@@ -155,7 +155,7 @@ def find_facts(
     end = len(text) if end is None else end
     piece = text[start:end]
     if "[" in piece:
-        piece = CITATION_RUN.sub(lambda m: " " * len(m.group()), piece)
+        piece = citations_blanked(piece)
     facts: list[Fact] = []
     taken: list[tuple[int, int]] = []
     for value, s, e in date_spans(piece):
@@ -183,6 +183,15 @@ def find_facts(
 
 
 _NO_ALIASES = AliasTable()
+
+
+@lru_cache(maxsize=8192)
+def citations_blanked(text: str) -> str:
+    """``text`` with each citation run replaced by as many spaces (offsets are kept).
+    Remembered: a claim is read for its facts and for its content terms."""
+    if "[" not in text:
+        return text  # no marker can match
+    return CITATION_RUN.sub(lambda m: " " * len(m.group()), text)
 
 
 # --- content terms ---------------------------------------------------------------------------
@@ -216,13 +225,13 @@ def content_terms(text: str) -> tuple[str, ...]:
     """The terms of ``text`` that carry content, comparable across wordings: folded stems of
     content words, canonical figures (``#2500``, ``#15000:meter``) and dates (``@1-23``), and
     CJK character bigrams. Function words and citation markers are left out."""
-    text = CITATION_RUN.sub(lambda m: " " * len(m.group()), text)
+    text = citations_blanked(text)
     dates = date_spans(text)
     return _terms(text, dates, _quantities_outside(text, dates))
 
 
 def _quantities_outside(
-    text: str, dates: list[tuple[tuple[str, ...], int, int]]
+    text: str, dates: Sequence[tuple[tuple[str, ...], int, int]]
 ) -> list[tuple[float, str | None, int, int]]:
     """The figures of ``text`` that are not part of a date: ``(value, unit, start, end)``."""
     out = []
@@ -234,7 +243,7 @@ def _quantities_outside(
 
 def _terms(
     text: str,
-    dates: list[tuple[tuple[str, ...], int, int]],
+    dates: Sequence[tuple[tuple[str, ...], int, int]],
     quantities: list[tuple[float, str | None, int, int]],
 ) -> tuple[str, ...]:
     terms: list[str] = []

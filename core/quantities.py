@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from parallax.core.text import candidate_starts, word_starts
 
@@ -161,8 +162,12 @@ def _matches(text: str) -> Iterator[re.Match[str]]:
 _NUMBER_WORDS_LOWER = word_starts(tuple(NUMBER_WORDS))
 
 
-def find_quantities(text: str) -> list[Quantity]:
-    """Every quantity in ``text``; bare four-digit years (1800-2199) are left to dates."""
+@lru_cache(maxsize=16384)
+def find_quantities(text: str) -> tuple[Quantity, ...]:
+    """Every quantity in ``text``; bare four-digit years (1800-2199) are left to dates.
+
+    Remembered, as :func:`parallax.core.dates.date_spans` is: the same claims are read
+    several times."""
     found = []
     for match in _matches(text):
         number = match.group("number")
@@ -184,4 +189,4 @@ def find_quantities(text: str) -> list[Quantity]:
         start = match.start() + (len(match.group()) - len(match.group().lstrip()))
         end = match.end() - (len(match.group()) - len(match.group().rstrip()))
         found.append(Quantity(text[start:end], round(value, 6), canonical, start, end))
-    return found
+    return tuple(found)

@@ -7,12 +7,13 @@ does it for every cluster of a corpus (in parallel processes for large corpora) 
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from pydantic import Field
 
@@ -139,6 +140,29 @@ def _single(documents: Sequence[Document]) -> Alignment:
     return align(documents) if documents else Alignment(documents=(), rows=())
 
 
+_Item = TypeVar("_Item")
+
+
+def frozen_before_each(items: Iterable[_Item]) -> Iterator[_Item]:
+    """``items``, with every object alive before each one frozen (``gc.freeze``) and unfrozen
+    at the end (unless something else had frozen objects first).
+
+    Analysing stories one after another keeps their documents and results alive, and Python's
+    cyclic garbage collector walked all of them again and again: a quarter of the analysis
+    time, to free nothing (the analysis builds no reference cycles; a test checks it). Frozen
+    objects are still freed by reference counting, and what each story builds is still
+    collected as usual.
+    """
+    unfreeze = gc.get_freeze_count() == 0
+    try:
+        for item in items:
+            gc.freeze()
+            yield item
+    finally:
+        if unfreeze:
+            gc.unfreeze()
+
+
 def _analyse_chunk(
     work: list[tuple[Cluster, list[Document]]],
     aliases: AliasTable | None,
@@ -146,7 +170,7 @@ def _analyse_chunk(
 ) -> list[Story]:
     return [
         analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
-        for cluster, members in work
+        for cluster, members in frozen_before_each(work)
     ]
 
 
@@ -185,7 +209,7 @@ def build_report(
                 if progress is not None:
                     progress("aligning", done, len(multi))
     else:
-        for done, (cluster, members) in enumerate(multi, 1):
+        for done, (cluster, members) in enumerate(frozen_before_each(multi), 1):
             stories[cluster.id] = analyse_story(
                 cluster, members, aliases=aliases, boilerplate=boilerplate
             )

@@ -119,10 +119,16 @@ def find_citations(body: str) -> list[CitationSpan]:
     return spans
 
 
+_CITATION_LIST = re.compile(r"\s*[,，、]\s*")
+_CITATION_RANGE = re.compile(r"\s*[-–]\s*")
+
+
 def _expand_citation_numbers(inner: str) -> list[int]:
+    if inner.isdecimal():
+        return [int(inner)]  # one number, the common case: "[25]"
     numbers: list[int] = []
-    for part in re.split(r"\s*[,，、]\s*", inner.strip()):
-        bounds = re.split(r"\s*[-–]\s*", part)
+    for part in _CITATION_LIST.split(inner.strip()):
+        bounds = _CITATION_RANGE.split(part)
         if len(bounds) == 2 and all(b.isdigit() for b in bounds):
             low, high = int(bounds[0]), int(bounds[1])
             if low <= high and high - low < 100:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: Scripts written without spaces between words (kana, CJK ideographs, compatibility
 #: ideographs, Hangul syllables): every character is a token of its own, and sentences may end
@@ -66,6 +67,13 @@ def word_starts(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(rf"\b(?:{alternatives})")
 
 
+@lru_cache(maxsize=4096)
+def digit_starts(text: str) -> tuple[int, ...]:
+    """Where each run of digits starts in ``text``. Remembered: dates and figures are looked
+    for in the same texts, one after the other."""
+    return tuple(match.start() for match in _DIGIT_RUN.finditer(text))
+
+
 def candidate_starts(text: str, words: re.Pattern[str]) -> list[int]:
     """Where a figure or a date can start in ``text``: the first digit of every run of digits,
     and every place one of the ``words`` (a :func:`word_starts` pattern) starts a word.
@@ -73,7 +81,7 @@ def candidate_starts(text: str, words: re.Pattern[str]) -> list[int]:
     Matching an involved pattern only at these places, instead of letting it try every
     position, is what keeps reading figures and dates cheap on long texts.
     """
-    starts = [match.start() for match in _DIGIT_RUN.finditer(text)]
+    starts = list(digit_starts(text))
     starts.extend(match.start() for match in words.finditer(text.lower()))
     starts.sort()
     return starts

@@ -40,7 +40,7 @@ from parallax.core.document import Document
 from parallax.core.entities import AliasTable
 from parallax.core.errors import Problem
 from parallax.core.ingest import FormatChoice, iter_files, load
-from parallax.core.report import Story, analyse_story
+from parallax.core.report import Story, analyse_story, frozen_before_each
 from parallax.core.tokens import TokenStrings
 
 #: Source bytes per read partition, and documents per story partition (the defaults).
@@ -244,7 +244,7 @@ def analyse_part(
     def analysed() -> Iterator[tuple[int, Cluster, list[Document], Story | None, dict[str, Any]]]:
         # One story at a time: its analysis is dropped once its rows are buffered, so a
         # partition never holds every story's analysis at once.
-        for pos, cluster in stories:
+        for pos, cluster in frozen_before_each(stories):
             members = [by_id[i] for i in cluster.documents]
             story = (
                 analyse_story(cluster, members, aliases=aliases, boilerplate=boilerplate)
