@@ -331,7 +331,9 @@ def test_the_filter_labels_are_read_in_the_background(local_index):
 
     session = IndexSession(local_index)
     assert session._labels is None
-    session.story_source()  # the Stories screen's data: starts reading them
+    stories = session.story_source()
+    assert session._labels is None
+    stories.order(hide_singletons=False, filter_text="", sort="severity")  # the first screen
     deadline = time.monotonic() + 30
     while session._labels is None and time.monotonic() < deadline:
         time.sleep(0.01)

@@ -445,13 +445,15 @@ class IndexStories:
         self.table = session.index.stories
         # The screen asks again for the same order as it mounts, resizes and is annotated.
         self._orders: _Lru[tuple[bool, str, str], _Ids] = _Lru(8)
-        session.read_labels_soon()
 
     def order(self, *, hide_singletons: bool, filter_text: str, sort: str) -> Sequence[str]:
         key = (hide_singletons, " ".join(filter_text.split()), sort)
         found = self._orders.get(key)
         if found is None:
             found = _Ids(self._order(hide_singletons, key[1], sort))
+            if not self._orders:
+                # The first screen's order is ready: read the labels while it is drawn.
+                self.session.read_labels_soon()
             self._orders.put(key, found)
         return found
 
