@@ -70,6 +70,12 @@ class _Lru(OrderedDict[_K, _V], Generic[_K, _V]):
             self.popitem(last=False)
 
 
+def _array(column: pa.ChunkedArray) -> pa.Array:
+    """A column as one array, for direct scalar reads: its only chunk as it is (combining
+    would copy it), or its chunks combined."""
+    return column.chunk(0) if column.num_chunks == 1 else column.combine_chunks()
+
+
 class IndexSession:
     """A corpus index, read a story at a time."""
 
@@ -79,7 +85,7 @@ class IndexSession:
         stories = index.stories
         self.position = _Positions(stories["id"])
         self._columns = {
-            name: stories[name].combine_chunks() for name in stories.column_names if name != "label"
+            name: _array(stories[name]) for name in stories.column_names if name != "label"
         }
         self._sizes = stories["documents"].to_numpy()
         self._counts = {name: stories[name].to_numpy() for name in SEVERITIES}

@@ -248,6 +248,19 @@ def write_parts(
 # --- reading ------------------------------------------------------------------------------------
 
 
+def _contiguous(table: pa.Table) -> pa.Table:
+    """``table`` with one chunk per column (scalar reads are then direct), and the read's
+    buffers handed back: on a million-document index they are as large as the table."""
+    import pyarrow as pa
+
+    if all(column.num_chunks <= 1 for column in table.columns):
+        return table
+    single = table.combine_chunks()
+    del table
+    pa.default_memory_pool().release_unused()
+    return single
+
+
 class CorpusIndex:
     """An index opened for reading: the stories table in memory, the rest on demand."""
 
@@ -260,7 +273,7 @@ class CorpusIndex:
         self.data = self.path / self.manifest["data"]
         try:  # everything but the filter labels, the largest column (see labels())
             names = [n for n, *_ in TABLES["stories"] if n != "label"]
-            self.stories = pq.read_table(self.data / "stories.parquet", columns=names)
+            self.stories = _contiguous(pq.read_table(self.data / "stories.parquet", columns=names))
         except Exception as error:  # pyarrow raises several kinds for a damaged file
             raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
         self._documents_meta: pa.Table | None = None
@@ -279,7 +292,8 @@ class CorpusIndex:
             table = pq.read_table(self.data / "stories.parquet", columns=["label"])
         except Exception as error:
             raise CorpusIndexError(f"{self.path}: damaged index ({error})") from None
-        return table["label"].combine_chunks()
+        labels: pa.StringArray = _contiguous(table)["label"].chunk(0)
+        return labels
 
     def boilerplate(self) -> Boilerplate:
         """The sentences the corpus repeats under several stories, as the index was built
