@@ -624,9 +624,7 @@ def wording_finding(
     }
     if others and sum(len(m) for m in missing.values()) <= 2:
         return None
-    if not others and not any(
-        t not in _nearby_terms(context, row, v) for v in present for t in union
-    ):
+    if not others and all(union.keys() <= _nearby_terms(context, row, v) for v in present):
         # Every version states these words in this claim or the next to it: reordered, or
         # restated across a split, not reworded.
         return Finding("wording", "low", row.index, unit.spans, tier="unimportant")

@@ -294,7 +294,8 @@ def _coalesce(context: StoryContext, findings: list[Finding], *, gap: int) -> li
     for finding in findings:
         last = _soft_neighbour(context.documents, out, finding, gap)
         if last is not None:
-            joined = _join(context.documents, last.spans, finding.spans, 10**9)
+            # The chain of changes between them was checked: the span covers them all.
+            joined = _join(context.documents, last.spans, finding.spans, None)
             if joined is not None:
                 last.spans = joined
                 if finding.kind == "qualifier":
@@ -356,7 +357,10 @@ def _soft(finding: Finding) -> bool:
 
 
 def _join(
-    documents: Sequence[Document], first: tuple[Span, ...], second: tuple[Span, ...], gap: int
+    documents: Sequence[Document],
+    first: tuple[Span, ...],
+    second: tuple[Span, ...],
+    gap: int | None,
 ) -> tuple[Span, ...] | None:
     spans = []
     for document, a, b in zip(documents, first, second, strict=True):
@@ -371,7 +375,7 @@ def _join(
             return None
         assert begin is not None and finish is not None
         assert middle_from is not None and middle_to is not None
-        if len(document.body[middle_from:middle_to].split()) > gap:
+        if gap is not None and len(document.body[middle_from:middle_to].split()) > gap:
             return None
         if finish <= begin:
             spans.append(Span("", None, None, begin))
