@@ -28,7 +28,7 @@ import math
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Literal, NamedTuple
@@ -42,9 +42,9 @@ from rapidfuzz.process import cdist
 from parallax.core.dates import date_spans
 from parallax.core.document import Document, Frozen, TextField, trusted
 from parallax.core.entities import names_used_mid_sentence
-from parallax.core.facts import citations_blanked, content_terms, stem
+from parallax.core.facts import WORD_TERMS, citations_blanked, content_terms, stem
 from parallax.core.quantities import SCALES, UNITS, find_quantities
-from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, digit_starts, fold
+from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, Memo, digit_starts, fold
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
 
@@ -162,24 +162,10 @@ def clear_caches() -> None:
     names_used_mid_sentence.cache_clear()
     _MATCH_KEYS.clear()
     _DIFF_KEYS.clear()
+    WORD_TERMS.clear()
 
 
-class _Memo(dict[str, str]):
-    """A bounded memo of a pure function of one string."""
-
-    def __init__(self, function: Callable[[str], str], limit: int = 200_000) -> None:
-        super().__init__()
-        self.function = function
-        self.limit = limit
-
-    def __missing__(self, key: str) -> str:
-        if len(self) >= self.limit:
-            self.clear()
-        value = self[key] = self.function(key)
-        return value
-
-
-_MATCH_KEYS = _Memo(fold)
+_MATCH_KEYS = Memo(fold)
 
 
 def match_key(token: str) -> str:
@@ -811,7 +797,7 @@ def diff_key(token: str) -> str:
 
 
 _JOINERS = re.compile(r"['’\-]")
-_DIFF_KEYS = _Memo(lambda token: _JOINERS.sub("", fold(token)))
+_DIFF_KEYS = Memo(lambda token: _JOINERS.sub("", fold(token)))
 
 
 def _same_text(documents: Sequence[Document], row: Row) -> bool:

@@ -21,7 +21,7 @@ from typing import Literal
 from parallax.core.dates import date_spans
 from parallax.core.entities import NOT_NAMES, AliasTable, cjk_name_spans, fold_name, name_spans
 from parallax.core.quantities import find_quantities
-from parallax.core.text import CITATION_RUN, CJK_CHAR, CJK_RANGES, FUNCTION_WORDS, fold
+from parallax.core.text import CITATION_RUN, CJK_CHAR, CJK_RANGES, FUNCTION_WORDS, Memo, fold
 
 FactKind = Literal["number", "date", "name"]
 Bound = Literal["lower", "upper", "approximate", "exact"]
@@ -260,15 +260,24 @@ def _terms(
             pieces.append(text[cursor:s])
             cursor = e
     pieces.append(text[cursor:])
-    for match in _TERM.finditer(fold(" ".join(pieces))):
-        word = match.group()
-        if CJK_CHAR.match(word):
-            if len(word) == 1:
-                terms.append(word)
-            terms.extend(word[i : i + 2] for i in range(len(word) - 1))
-        elif word not in _NOT_CONTENT and not word.isdigit():
-            terms.append(stem(word.replace("’", "'")))
+    word_terms = WORD_TERMS
+    for word in _TERM.findall(fold(" ".join(pieces))):
+        terms.extend(word_terms[word])
     return tuple(terms)
+
+
+def _word_terms(word: str) -> tuple[str, ...]:
+    """The content terms of one folded word: its stem, CJK characters and pairs, or none."""
+    if CJK_CHAR.match(word):
+        pairs = tuple(word[i : i + 2] for i in range(len(word) - 1))
+        return (word, *pairs) if len(word) == 1 else pairs
+    if word in _NOT_CONTENT or word.isdigit():
+        return ()
+    return (stem(word.replace("’", "'")),)
+
+
+#: The content terms of each folded word, remembered (:func:`_word_terms`).
+WORD_TERMS = Memo(_word_terms)
 
 
 def term_of(kind: str, key: Hashable) -> str | None:

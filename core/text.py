@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import lru_cache
+from typing import TypeVar
 
 #: Scripts written without spaces between words (kana, CJK ideographs, compatibility
 #: ideographs, Hangul syllables): every character is a token of its own, and sentences may end
@@ -85,3 +87,22 @@ def candidate_starts(text: str, words: re.Pattern[str]) -> list[int]:
     starts.extend(match.start() for match in words.finditer(text.lower()))
     starts.sort()
     return starts
+
+
+_Value = TypeVar("_Value")
+
+
+class Memo(dict[str, _Value]):
+    """A bounded memo of a pure function of one string (a dict lookup: cheaper than
+    ``lru_cache`` for functions called once per word)."""
+
+    def __init__(self, function: Callable[[str], _Value], limit: int = 200_000) -> None:
+        super().__init__()
+        self.function = function
+        self.limit = limit
+
+    def __missing__(self, key: str) -> _Value:
+        if len(self) >= self.limit:
+            self.clear()
+        value = self[key] = self.function(key)
+        return value
