@@ -313,7 +313,7 @@ def _involved_texts(
     subjects = [np.empty(0, dtype=np.uint64)] * len(involved)
     texts_needed = [int(g) for g in involved.tolist() if g < count_old]
     if texts_needed:
-        bodies = _documents_by_id(index, [changes.kept_ids[g] for g in texts_needed])
+        bodies = index.documents_by_id([changes.kept_ids[g] for g in texts_needed])
         old_texts = [matching_text(bodies[changes.kept_ids[g]]) for g in texts_needed]
         old_tokens, _ = sign(old_texts, settings)
         for g, t, s in zip(texts_needed, old_tokens, subject_keys(old_texts), strict=True):
@@ -352,7 +352,7 @@ def _write_update(
         documents = [d for d in changes.new_documents if d.id in needed]
         old_needed = [i for i in needed if i not in new_ids]
         if old_needed:
-            documents += list(_documents_by_id(index, old_needed).values())
+            documents += list(index.documents_by_id(old_needed).values())
         sub = Clustering(
             clusters=tuple(changed), settings=clustering.settings, stats=clustering.stats
         )
@@ -456,21 +456,6 @@ def _signatures(index: CorpusIndex, ids: Sequence[str]) -> tuple[np.ndarray, np.
         data = np.frombuffer(chunk.buffers()[2], dtype=np.uint8)[offsets[0] : offsets[-1]]
         blocks.append(data.view("<u4").reshape(len(chunk), -1))
     return keys, np.concatenate(blocks)[rows].astype(np.uint32)
-
-
-def _documents_by_id(index: CorpusIndex, ids: Sequence[str]) -> dict[str, Document]:
-    """Documents of the index by id, reading each story once."""
-    import pyarrow.compute as pc
-
-    meta = index.documents_meta()
-    wanted = set(ids)
-    chosen = meta.filter(pc.is_in(meta["id"], pc.cast(list(wanted) or [""], "string")))
-    out = {}
-    for story in set(chosen["story"].to_pylist()):
-        for document in index.documents_of(story):
-            if document.id in wanted:
-                out[document.id] = document
-    return out
 
 
 def _keys(
