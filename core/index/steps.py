@@ -9,7 +9,10 @@ submits them as tasks, and both get the same answer.
 
 from __future__ import annotations
 
+import itertools
+import mmap
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +176,141 @@ def sign_documents(
         files=files,
         sentences=document_sentence_keys(documents),
     )
+
+
+#: The arrays of a :class:`SignedPart` that :func:`spill` writes to a file, in file order.
+_SPILLED = (
+    "codes",
+    "bounds",
+    "signatures",
+    "subject_values",
+    "subject_offsets",
+    "sentence_owners",
+    "sentence_keys",
+    "copy_keys",
+    "id_bytes",
+    "id_bounds",
+)
+
+
+@dataclass(frozen=True)
+class SpilledPart:
+    """A :class:`SignedPart` whose arrays (and ids) are in a file: what the Dask engine keeps in
+    worker memory between the steps that need them, instead of the arrays themselves (about
+    2 KB a document). :meth:`load` maps the file back; its pages leave the process once the
+    arrays are dropped."""
+
+    number: int
+    count: int
+    path: str
+    layout: tuple[tuple[str, str, tuple[int, ...], int], ...]  # name, dtype, shape, offset
+    problems: list[Problem]
+    files: dict[str, int]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays, read-only, mapped from the file (no copy)."""
+        size = max((offset + _nbytes(dtype, shape) for _, dtype, shape, offset in self.layout))
+        if not size:
+            return {name: np.empty(shape, dtype) for name, dtype, shape, _ in self.layout}
+        with open(self.path, "rb") as file:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return {
+            name: np.frombuffer(
+                mapped, dtype=dtype, count=int(np.prod(shape)), offset=offset
+            ).reshape(shape)
+            for name, dtype, shape, offset in self.layout
+        }
+
+    def ids(self) -> list[str]:
+        """The document ids, as read."""
+        arrays = self.arrays()
+        blob = arrays["id_bytes"].tobytes()
+        bounds = arrays["id_bounds"].tolist()
+        return [blob[start:end].decode("utf-8") for start, end in itertools.pairwise(bounds)]
+
+    def load(self) -> SignedPart:
+        """The signed part, its arrays mapped from the file."""
+        arrays = self.arrays()
+        return SignedPart(
+            number=self.number,
+            count=self.count,
+            ids=self.ids(),
+            tokens=TokenStrings(arrays["codes"], arrays["bounds"]),
+            signatures=arrays["signatures"],
+            subjects=Subjects(arrays["subject_values"], arrays["subject_offsets"]),
+            copy_keys=arrays["copy_keys"],
+            problems=self.problems,
+            files=self.files,
+            sentences=(arrays["sentence_owners"], arrays["sentence_keys"]),
+        )
+
+
+def _nbytes(dtype: str, shape: tuple[int, ...]) -> int:
+    return int(np.prod(shape)) * np.dtype(dtype).itemsize
+
+
+def spill(signed: SignedPart, folder: str) -> SpilledPart:
+    """Write ``signed``'s arrays to ``folder/part-NNNNN.bin`` and return the handle.
+
+    The file is written under a temporary name and renamed, so a task run again (a worker
+    died) writes the same file whole, and a reader never sees half of one. ``folder`` must
+    exist: a run that was stopped removes it, and a task still running then fails instead of
+    making it again."""
+    encoded = [i.encode("utf-8") for i in signed.ids]
+    id_bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=id_bounds[1:])
+    arrays = {
+        "codes": signed.tokens.codes,
+        "bounds": signed.tokens.bounds,
+        "signatures": signed.signatures,
+        "subject_values": signed.subjects.values,
+        "subject_offsets": signed.subjects.offsets,
+        "sentence_owners": signed.sentences[0],
+        "sentence_keys": signed.sentences[1],
+        "copy_keys": signed.copy_keys,
+        "id_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+        "id_bounds": id_bounds,
+    }
+    path = Path(folder) / f"part-{signed.number:05d}.bin"
+    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    layout = []
+    offset = 0
+    with open(temporary, "wb") as file:
+        for name in _SPILLED:
+            array = np.ascontiguousarray(arrays[name])
+            padding = -offset % 64
+            file.write(bytes(padding))
+            offset += padding
+            file.write(memoryview(array.reshape(-1).view(np.uint8)))
+            layout.append((name, array.dtype.str, tuple(array.shape), offset))
+            offset += array.nbytes
+    os.replace(temporary, path)
+    return SpilledPart(
+        number=signed.number,
+        count=signed.count,
+        path=str(path),
+        layout=tuple(layout),
+        problems=signed.problems,
+        files=signed.files,
+    )
+
+
+def sign_and_spill(part: ReadPart, options: Options, folder: str) -> SpilledPart:
+    """:func:`sign_part`, its output written to a file in ``folder`` (:func:`spill`)."""
+    return spill(sign_part(part, options), folder)
+
+
+def take_ragged(
+    values: np.ndarray, bounds: np.ndarray, chosen: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Items ``chosen`` of a ragged array (item ``i`` is ``values[bounds[i]:bounds[i + 1]]``),
+    as a ragged array of their own. Reads only what it takes (``values`` may be mapped)."""
+    starts = bounds[chosen]
+    lengths = bounds[chosen + 1] - starts
+    out_bounds = np.zeros(len(chosen) + 1, dtype=bounds.dtype)
+    np.cumsum(lengths, out=out_bounds[1:])
+    where = np.repeat(starts - out_bounds[:-1], lengths) + np.arange(out_bounds[-1])
+    return values[where], out_bounds
 
 
 def global_ids(parts: Sequence[Sequence[str]]) -> list[list[str]]:
