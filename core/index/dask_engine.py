@@ -3,8 +3,13 @@
 How the clustering of :mod:`parallax.core.cluster` maps to tasks (no task ever holds the whole
 corpus; the client holds one id and one group label per document, and the joined pairs):
 
-* **map**, one task per read partition (:func:`~parallax.core.index.steps.sign_part`): read its
-  files, :func:`~parallax.core.cluster.sign` them, :func:`~parallax.core.cluster.copy_keys`.
+* **map**, one task per read partition (:func:`~parallax.core.index.steps.sign_and_spill`):
+  read its files, :func:`~parallax.core.cluster.sign` them,
+  :func:`~parallax.core.cluster.copy_keys`, and write the arrays (token strings, signatures,
+  subjects, sentence keys, ids: about 2 KB a document) to a file in the index's temporary
+  folder; the task's result is a small handle (:class:`~parallax.core.index.steps.SpilledPart`)
+  and each later step maps the file while it runs, so workers do not hold every partition's
+  arrays from signing until the signatures are written.
 * **shuffle**, :func:`_scatter_keys` per read partition sends each (band, band key, position)
   of :func:`~parallax.core.cluster.band_keys`, and each (copy key, position), to the bucket
   partition its key hashes to; :func:`_buckets` per bucket partition runs
@@ -23,8 +28,11 @@ each story partition is analysed and written by a worker (:func:`_analyse_routed
 :func:`~parallax.core.index.steps.analyse_part`, hence ``analyse_story``).
 
 Every task is a pure function of its inputs and nothing is scattered, so when a worker dies the
-scheduler recomputes what it held: a lost worker costs time, not data. The index folder must be
-reachable by every worker (a shared file system) when the scheduler is remote.
+scheduler recomputes what it held: a lost worker costs time, not data. A map task run again
+writes the same file (under a temporary name, then renamed, so no reader sees half of one).
+The spill folder is removed once the signatures are written, and with the rest of the
+temporary folder when a run fails or is interrupted. The index folder must be reachable by
+every worker (a shared file system) when the scheduler is remote.
 """
 
 from __future__ import annotations
@@ -181,36 +189,33 @@ def _verify_block(
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Verify the pairs between two read partitions (or within one).
 
-    Only the documents named by a pair are read from the partitions' files, renumbered in
-    their global order (which changes no answer: the union-find's root is the smallest member,
-    and the pairs keep their order)."""
+    Between two, only the documents named by a pair are read from the partitions' files,
+    renumbered in their global order (which changes no answer: the union-find's root is the
+    smallest member, and the pairs keep their order)."""
     a, b = divmod(block, len(offsets))
     candidates = unique_pairs(np.concatenate([p[0] for p in pieces]))
     copies = unique_pairs(np.concatenate([p[1] for p in pieces]))
-    members = np.unique(np.concatenate([candidates.reshape(-1), copies.reshape(-1)]))
-    split = int(np.searchsorted(members, offsets[a] + first.count))
-    codes, bounds, signatures, values, starts = [], [], [], [], []
-    for spilled, chosen in ((first, members[:split] - offsets[a]),) + (
-        ((second, members[split:] - offsets[b]),) if a != b else ()
-    ):
-        arrays = spilled.arrays()
-        taken = take_ragged(arrays["codes"], arrays["bounds"], chosen)
-        codes.append(taken[0])
-        bounds.append(taken[1])
-        signatures.append(arrays["signatures"][chosen])
-        taken = take_ragged(arrays["subject_values"], arrays["subject_offsets"], chosen)
-        values.append(taken[0])
-        starts.append(taken[1])
-        del arrays, taken
-    tokens = TokenStrings(*_join_ragged(codes, bounds))
-    subjects = Subjects(*_join_ragged(values, starts))
+    if a == b:
+        # Most of the partition is named: its arrays as mapped, not copied.
+        members = np.arange(first.count, dtype=np.int64) + offsets[a]
+        arrays = first.arrays()
+        tokens = TokenStrings(arrays["codes"], arrays["bounds"])
+        signatures = arrays["signatures"]
+        subjects = Subjects(arrays["subject_values"], arrays["subject_offsets"])
+        del arrays
+    else:
+        members = np.unique(np.concatenate([candidates.reshape(-1), copies.reshape(-1)]))
+        split = int(np.searchsorted(members, offsets[a] + first.count))
+        tokens, signatures, subjects = _take(
+            (first, members[:split] - offsets[a]), (second, members[split:] - offsets[b])
+        )
 
     groups = UnionFind(len(members))
     copied = join_copies(np.searchsorted(members, copies), tokens, groups)
     joined, verified = verify_pairs(
         np.searchsorted(members, candidates),
         tokens,
-        np.concatenate(signatures),
+        signatures,
         settings,
         groups,
         subjects=subjects,
@@ -218,12 +223,31 @@ def _verify_block(
     return members[copied], members[joined], len(candidates), verified
 
 
+def _take(*chosen: tuple[SpilledPart, np.ndarray]) -> tuple[TokenStrings, np.ndarray, Subjects]:
+    """The token strings, signatures and subjects of the documents ``chosen`` (positions) in
+    each partition, one partition after the other; only those are read from the files."""
+    codes, bounds, signatures, values, starts = [], [], [], [], []
+    for spilled, positions in chosen:
+        arrays = spilled.arrays()
+        taken = take_ragged(arrays["codes"], arrays["bounds"], positions)
+        codes.append(taken[0])
+        bounds.append(taken[1])
+        signatures.append(arrays["signatures"][positions])
+        taken = take_ragged(arrays["subject_values"], arrays["subject_offsets"], positions)
+        values.append(taken[0])
+        starts.append(taken[1])
+        del arrays, taken
+    return (
+        TokenStrings(*_join_ragged(codes, bounds)),
+        np.concatenate(signatures),
+        Subjects(*_join_ragged(values, starts)),
+    )
+
+
 def _join_ragged(
     values: list[np.ndarray], bounds: list[np.ndarray]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Ragged arrays (:func:`take_ragged`) one after the other."""
-    if len(values) == 1:
-        return values[0], bounds[0]
     return np.concatenate(values), np.concatenate((bounds[0], bounds[1][1:] + bounds[0][-1]))
 
 
