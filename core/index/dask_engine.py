@@ -79,7 +79,6 @@ from parallax.core.index.steps import (
     read_part,
     sentence_pairs,
     sign_and_spill,
-    take_ragged,
     write_signatures,
 )
 from parallax.core.index.store import CorpusIndexError, IndexWriter
@@ -187,68 +186,52 @@ def _verify_block(
     offsets: np.ndarray,
     settings: ClusterSettings,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Verify the pairs between two read partitions (or within one).
-
-    Between two, only the documents named by a pair are read from the partitions' files,
-    renumbered in their global order (which changes no answer: the union-find's root is the
-    smallest member, and the pairs keep their order)."""
+    """Verify the pairs between two read partitions (or within one), their arrays mapped from
+    the partitions' files for the time of the task."""
     a, b = divmod(block, len(offsets))
     candidates = unique_pairs(np.concatenate([p[0] for p in pieces]))
     copies = unique_pairs(np.concatenate([p[1] for p in pieces]))
-    if a == b:
-        # Most of the partition is named: its arrays as mapped, not copied.
-        members = np.arange(first.count, dtype=np.int64) + offsets[a]
-        arrays = first.arrays()
-        tokens = TokenStrings(arrays["codes"], arrays["bounds"])
-        signatures = arrays["signatures"]
-        subjects = Subjects(arrays["subject_values"], arrays["subject_offsets"])
-        del arrays
-    else:
-        members = np.unique(np.concatenate([candidates.reshape(-1), copies.reshape(-1)]))
-        split = int(np.searchsorted(members, offsets[a] + first.count))
-        tokens, signatures, subjects = _take(
-            (first, members[:split] - offsets[a]), (second, members[split:] - offsets[b])
-        )
+    tokens, signatures, subjects = _verify_arrays(first)
+    count = first.count
+    if a != b:
+        # Copied, as before the map output was spilled: taking only the documents a block's
+        # pairs name costs more, as they are most of both partitions.
+        others = _verify_arrays(second)
+        tokens = tokens + others[0]
+        signatures = np.concatenate([signatures, others[1]])
+        subjects = subjects + others[2]
+        del others
 
-    groups = UnionFind(len(members))
-    copied = join_copies(np.searchsorted(members, copies), tokens, groups)
+    def local(pairs: np.ndarray) -> np.ndarray:
+        out: np.ndarray = pairs - offsets[a]
+        if a != b:
+            in_second = pairs >= offsets[b]
+            out[in_second] = pairs[in_second] - offsets[b] + count
+        return out
+
+    def back(pairs: np.ndarray) -> np.ndarray:
+        out: np.ndarray = pairs + offsets[a]
+        if a != b:
+            in_second = pairs >= count
+            out[in_second] = pairs[in_second] - count + offsets[b]
+        return out
+
+    groups = UnionFind(len(tokens))
+    copied = join_copies(local(copies), tokens, groups)
     joined, verified = verify_pairs(
-        np.searchsorted(members, candidates),
-        tokens,
-        signatures,
-        settings,
-        groups,
-        subjects=subjects,
+        local(candidates), tokens, signatures, settings, groups, subjects=subjects
     )
-    return members[copied], members[joined], len(candidates), verified
+    return back(copied), back(joined), len(candidates), verified
 
 
-def _take(*chosen: tuple[SpilledPart, np.ndarray]) -> tuple[TokenStrings, np.ndarray, Subjects]:
-    """The token strings, signatures and subjects of the documents ``chosen`` (positions) in
-    each partition, one partition after the other; only those are read from the files."""
-    codes, bounds, signatures, values, starts = [], [], [], [], []
-    for spilled, positions in chosen:
-        arrays = spilled.arrays()
-        taken = take_ragged(arrays["codes"], arrays["bounds"], positions)
-        codes.append(taken[0])
-        bounds.append(taken[1])
-        signatures.append(arrays["signatures"][positions])
-        taken = take_ragged(arrays["subject_values"], arrays["subject_offsets"], positions)
-        values.append(taken[0])
-        starts.append(taken[1])
-        del arrays, taken
+def _verify_arrays(spilled: SpilledPart) -> tuple[TokenStrings, np.ndarray, Subjects]:
+    """What the verify step reads of a partition: token strings, signatures, subjects."""
+    arrays = spilled.arrays()
     return (
-        TokenStrings(*_join_ragged(codes, bounds)),
-        np.concatenate(signatures),
-        Subjects(*_join_ragged(values, starts)),
+        TokenStrings(arrays["codes"], arrays["bounds"]),
+        arrays["signatures"],
+        Subjects(arrays["subject_values"], arrays["subject_offsets"]),
     )
-
-
-def _join_ragged(
-    values: list[np.ndarray], bounds: list[np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """Ragged arrays (:func:`take_ragged`) one after the other."""
-    return np.concatenate(values), np.concatenate((bounds[0], bounds[1][1:] + bounds[0][-1]))
 
 
 def _route(

@@ -294,19 +294,6 @@ def sign_and_spill(part: ReadPart, options: Options, folder: str) -> SpilledPart
     return spill(sign_part(part, options), folder)
 
 
-def take_ragged(
-    values: np.ndarray, bounds: np.ndarray, chosen: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """Items ``chosen`` of a ragged array (item ``i`` is ``values[bounds[i]:bounds[i + 1]]``),
-    as a ragged array of their own. Reads only what it takes (``values`` may be mapped)."""
-    starts = bounds[chosen]
-    lengths = bounds[chosen + 1] - starts
-    out_bounds = np.zeros(len(chosen) + 1, dtype=bounds.dtype)
-    np.cumsum(lengths, out=out_bounds[1:])
-    where = np.repeat(starts - out_bounds[:-1], lengths) + np.arange(out_bounds[-1])
-    return values[where], out_bounds
-
-
 def global_ids(parts: Sequence[Sequence[str]]) -> list[list[str]]:
     """Document ids across partitions as one :func:`load` call would give them: the second
     copy of a document read in another partition becomes ``id-2``, and so on."""
