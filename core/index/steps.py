@@ -219,7 +219,7 @@ def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> SpilledArrays:
             padding = -offset % 64
             file.write(bytes(padding))
             offset += padding
-            file.write(memoryview(array.reshape(-1).view(np.uint8)))
+            file.write(array.reshape(-1).view(np.uint8).data)
             layout.append((name, array.dtype.str, tuple(array.shape), offset))
             offset += array.nbytes
     os.replace(temporary, path)
