@@ -163,9 +163,9 @@ def token_string(hashes: np.ndarray) -> str:
 
 class TokenStrings(Sequence[str]):
     """Token strings (:func:`token_string`) packed into one array: 4 bytes a token, with no
-    string object per document. A partition's map output is held until its pairs are verified;
-    as ``str`` objects it costs twice as much, since sending one to another process caches its
-    UTF-8 form beside it."""
+    string object per document. A partition's map output is held until its pairs are verified
+    (by the Dask engine, as these two arrays in a file); as ``str`` objects it costs twice as
+    much, since sending one to another process caches its UTF-8 form beside it."""
 
     __slots__ = ("bounds", "codes")
 

@@ -146,6 +146,59 @@ def test_a_worker_killed_mid_run_costs_time_not_data(generated, local_index, cli
     client.wait_for_workers(2, timeout=30)
 
 
+def test_signing_leaves_the_map_output_in_a_file_not_in_memory(generated, tmp_path):
+    import pickle
+
+    import numpy as np
+
+    from parallax.core.index.steps import list_sources, plan_reads, sign_and_spill, sign_part
+
+    part = plan_reads(list_sources([str(generated)], SMALL)[0], SMALL.partition_bytes)[1]
+    spilled = sign_and_spill(part, SMALL, str(tmp_path))
+    # The handle that workers hold and send holds no array: its size does not grow with the
+    # partition's documents.
+    assert not any(isinstance(v, np.ndarray) for v in vars(spilled).values())
+    assert len(pickle.dumps(spilled)) < 2_000
+    assert [p.name for p in tmp_path.iterdir()] == [f"part-{part.number:05d}.bin"]
+    signed, loaded = sign_part(part, SMALL), spilled.load()
+    assert loaded.count == signed.count > 0
+    assert loaded.ids == signed.ids
+    assert list(loaded.tokens) == list(signed.tokens)
+    assert list(map(list, loaded.subjects)) == list(map(list, signed.subjects))
+    for name in ("signatures", "copy_keys"):
+        assert np.array_equal(getattr(loaded, name), getattr(signed, name))
+    for a, b in zip(loaded.sentences, signed.sentences, strict=True):
+        assert np.array_equal(a, b)
+    # Run again (a worker died): the same file, written whole.
+    sign_and_spill(part, SMALL, str(tmp_path))
+    assert [p.name for p in tmp_path.iterdir()] == [f"part-{part.number:05d}.bin"]
+
+
+def test_the_dask_map_output_is_spilled_and_removed(generated, local_index, client, tmp_path):
+    target = tmp_path / "dask"
+    seen: dict[str, list[str]] = {}
+
+    def progress(stage: str, done: int, total: int) -> None:
+        if stage not in seen:
+            seen[stage] = sorted(p.name for p in target.glob(".tmp-*/spill/*"))
+
+    _dask([generated], target, client, progress)
+    assert len(seen["verifying"]) > 1
+    assert all(name.endswith(".bin") for name in seen["verifying"])
+    assert seen["analysing"] == []  # removed once the signatures are written
+    assert not list(target.glob(".tmp-*")) and not list(target.glob("*/spill"))
+    assert CorpusIndex(target).snapshot() == local_index.snapshot()
+
+    def interrupt(stage: str, done: int, total: int) -> None:
+        if stage == "verifying":
+            raise KeyboardInterrupt
+
+    failed = tmp_path / "failed"
+    with pytest.raises(KeyboardInterrupt):
+        _dask([generated], failed, client, interrupt)
+    assert not failed.exists()  # the run made the folder, and removed it with its spill
+
+
 def test_an_interrupted_run_leaves_the_previous_index_whole(generated, local_index, tmp_path):
     target = tmp_path / "index"
     shutil.copytree(local_index.path, target)

@@ -3,8 +3,13 @@
 How the clustering of :mod:`parallax.core.cluster` maps to tasks (no task ever holds the whole
 corpus; the client holds one id and one group label per document, and the joined pairs):
 
-* **map**, one task per read partition (:func:`~parallax.core.index.steps.sign_part`): read its
-  files, :func:`~parallax.core.cluster.sign` them, :func:`~parallax.core.cluster.copy_keys`.
+* **map**, one task per read partition (:func:`~parallax.core.index.steps.sign_and_spill`):
+  read its files, :func:`~parallax.core.cluster.sign` them,
+  :func:`~parallax.core.cluster.copy_keys`, and write the arrays (token strings, signatures,
+  subjects, sentence keys, ids: about 2 KB a document) to a file in the index's temporary
+  folder; the task's result is a small handle (:class:`~parallax.core.index.steps.SpilledPart`)
+  and each later step maps the file while it runs, so workers do not hold every partition's
+  arrays from signing until the signatures are written.
 * **shuffle**, :func:`_scatter_keys` per read partition sends each (band, band key, position)
   of :func:`~parallax.core.cluster.band_keys`, and each (copy key, position), to the bucket
   partition its key hashes to; :func:`_buckets` per bucket partition runs
@@ -23,13 +28,17 @@ each story partition is analysed and written by a worker (:func:`_analyse_routed
 :func:`~parallax.core.index.steps.analyse_part`, hence ``analyse_story``).
 
 Every task is a pure function of its inputs and nothing is scattered, so when a worker dies the
-scheduler recomputes what it held: a lost worker costs time, not data. The index folder must be
-reachable by every worker (a shared file system) when the scheduler is remote.
+scheduler recomputes what it held: a lost worker costs time, not data. A map task run again
+writes the same file (under a temporary name, then renamed, so no reader sees half of one).
+The spill folder is removed once the signatures are written, and with the rest of the
+temporary folder when a run fails or is interrupted. The index folder must be reachable by
+every worker (a shared file system) when the scheduler is remote.
 """
 
 from __future__ import annotations
 
 import operator
+import shutil
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -38,6 +47,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from parallax.core.about import Subjects
 from parallax.core.boilerplate import Boilerplate, key_buckets, recurring_keys
 from parallax.core.cluster import (
     Clustering,
@@ -58,7 +68,7 @@ from parallax.core.index.build import BuildResult, NoDocuments, finish
 from parallax.core.index.steps import (
     Options,
     ReadPart,
-    SignedPart,
+    SpilledPart,
     analyse_part,
     boilerplate_of,
     finish_documents,
@@ -68,10 +78,11 @@ from parallax.core.index.steps import (
     plan_stories,
     read_part,
     sentence_pairs,
-    sign_part,
+    sign_and_spill,
     write_signatures,
 )
 from parallax.core.index.store import CorpusIndexError, IndexWriter
+from parallax.core.tokens import TokenStrings
 
 if TYPE_CHECKING:
     import pyarrow as pa  # untyped: its names stand for Any, as documentation
@@ -93,21 +104,25 @@ def _destination(
     return ((mixed >> np.uint64(33)) % np.uint64(parts)).astype(np.int64)
 
 
-def _meta(signed: SignedPart) -> tuple[int, list[str], list[Problem], dict[str, int]]:
-    return signed.count, signed.ids, signed.problems, signed.files
+def _meta(spilled: SpilledPart) -> tuple[int, list[str], list[Problem], dict[str, int]]:
+    return spilled.count, spilled.ids(), spilled.problems, spilled.files
 
 
 def _scatter_keys(
-    signed: SignedPart, offset: int, parts: int, settings: ClusterSettings
+    spilled: SpilledPart, offset: int, parts: int, settings: ClusterSettings
 ) -> dict[int, tuple[np.ndarray, ...]]:
     """Shuffle out: (band, key, position) and (copy key, position) by destination."""
-    positions = np.arange(signed.count, dtype=np.int64) + offset
-    keys = band_keys(signed.signatures, settings)
-    keep = signed_mask(signed.signatures)
+    arrays = spilled.arrays()
+    signatures, copy_keys = arrays["signatures"], arrays["copy_keys"]
+    del arrays
+    positions = np.arange(spilled.count, dtype=np.int64) + offset
+    keys = band_keys(signatures, settings)
+    keep = signed_mask(signatures)
+    del signatures
     rows, bands = np.nonzero(np.broadcast_to(keep[:, None], keys.shape))
     values = keys[rows, bands]
     where = _destination(values, bands.astype(np.uint64), parts)
-    copy_where = _destination(signed.copy_keys, 0, parts)
+    copy_where = _destination(copy_keys, 0, parts)
     out: dict[int, tuple[np.ndarray, ...]] = {}
     for q in range(parts):
         mask = where == q
@@ -116,7 +131,7 @@ def _scatter_keys(
             bands[mask].astype(np.int16),
             values[mask],
             positions[rows[mask]],
-            signed.copy_keys[copy_mask],
+            copy_keys[copy_mask],
             positions[copy_mask],
         )
     return out
@@ -166,34 +181,39 @@ def _block_keys(buckets: dict[int, Any]) -> list[int]:
 def _verify_block(
     block: int,
     pieces: Sequence[tuple[np.ndarray, np.ndarray]],
-    first: SignedPart,
-    second: SignedPart,
+    first: SpilledPart,
+    second: SpilledPart,
     offsets: np.ndarray,
     settings: ClusterSettings,
 ) -> tuple[np.ndarray, np.ndarray, int, int]:
-    """Verify the pairs between two read partitions (or within one)."""
+    """Verify the pairs between two read partitions (or within one), their arrays mapped from
+    the partitions' files for the time of the task."""
     a, b = divmod(block, len(offsets))
     candidates = unique_pairs(np.concatenate([p[0] for p in pieces]))
     copies = unique_pairs(np.concatenate([p[1] for p in pieces]))
-    if a == b:
-        tokens, signatures, subjects = first.tokens, first.signatures, first.subjects
-    else:
-        tokens = first.tokens + second.tokens
-        signatures = np.concatenate([first.signatures, second.signatures])
-        subjects = first.subjects + second.subjects
+    tokens, signatures, subjects = _verify_arrays(first)
+    count = first.count
+    if a != b:
+        # Copied, as before the map output was spilled: taking only the documents a block's
+        # pairs name costs more, as they are most of both partitions.
+        others = _verify_arrays(second)
+        tokens = tokens + others[0]
+        signatures = np.concatenate([signatures, others[1]])
+        subjects = subjects + others[2]
+        del others
 
     def local(pairs: np.ndarray) -> np.ndarray:
         out: np.ndarray = pairs - offsets[a]
         if a != b:
             in_second = pairs >= offsets[b]
-            out[in_second] = pairs[in_second] - offsets[b] + first.count
+            out[in_second] = pairs[in_second] - offsets[b] + count
         return out
 
     def back(pairs: np.ndarray) -> np.ndarray:
         out: np.ndarray = pairs + offsets[a]
         if a != b:
-            in_second = pairs >= first.count
-            out[in_second] = pairs[in_second] - first.count + offsets[b]
+            in_second = pairs >= count
+            out[in_second] = pairs[in_second] - count + offsets[b]
         return out
 
     groups = UnionFind(len(tokens))
@@ -202,6 +222,16 @@ def _verify_block(
         local(candidates), tokens, signatures, settings, groups, subjects=subjects
     )
     return back(copied), back(joined), len(candidates), verified
+
+
+def _verify_arrays(spilled: SpilledPart) -> tuple[TokenStrings, np.ndarray, Subjects]:
+    """What the verify step reads of a partition: token strings, signatures, subjects."""
+    arrays = spilled.arrays()
+    return (
+        TokenStrings(arrays["codes"], arrays["bounds"]),
+        arrays["signatures"],
+        Subjects(arrays["subject_values"], arrays["subject_offsets"]),
+    )
 
 
 def _route(
@@ -235,9 +265,15 @@ def _route(
     return out
 
 
-def _sentence_buckets(signed: SignedPart, numbers: np.ndarray, buckets: int) -> list[np.ndarray]:
+def _sentence_buckets(spilled: SpilledPart, numbers: np.ndarray, buckets: int) -> list[np.ndarray]:
     """A read partition's (story, sentence key) pairs, split by key into ``buckets``."""
-    return key_buckets(sentence_pairs(signed.sentences, numbers), buckets)
+    arrays = spilled.arrays()
+    sentences = (arrays["sentence_owners"], arrays["sentence_keys"])
+    return key_buckets(sentence_pairs(sentences, numbers), buckets)
+
+
+def _write_signatures(folder: str, part: int, ids: list[str], spilled: SpilledPart) -> None:
+    write_signatures(folder, part, ids, spilled.load())
 
 
 def _recurring_bucket(pieces: Sequence[np.ndarray]) -> np.ndarray:
@@ -372,45 +408,55 @@ def _run(
     timings: dict[str, float] = {}
     submit = client.submit
     clock = time.perf_counter()
-
-    # map: read and sign each partition
-    signed = [submit(sign_part, part, options, pure=False) for part in reads]
-    _wait(signed, "signing", progress, [len(p.files) for p in reads])
-    metas = client.gather([submit(_meta, s, pure=False) for s in signed])
-    counts = [m[0] for m in metas]
-    problems = list(problems) + [p for m in metas for p in m[2]]
-    if not sum(counts):
-        raise NoDocuments("no document loaded", problems)
-    ids = global_ids([m[1] for m in metas])
-    offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
-    total = int(sum(counts))
-    timings["sign"] = time.perf_counter() - clock
-
-    # shuffle and verify, then union-find on the client, over the joined pairs only
-    buckets_n = max(2, min(64, len(reads)))
-    results = _shuffle_and_verify(client, signed, offsets, settings, buckets_n, progress, timings)
-    clock = time.perf_counter()
-    flat_ids = [i for part in ids for i in part]
-    clustering = _cluster_joined(results, total, flat_ids, settings)
-    del results
-    timings["union"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-
-    plan = plan_stories(clustering, options.story_part_documents)
-    story_part, story_number, story_of = _route_plan(plan, flat_ids, total)
-    boilerplate = _count_boilerplate(client, signed, story_number, offsets, counts, buckets_n)
-    del story_number
-    timings["boilerplate"] = time.perf_counter() - clock
-    clock = time.perf_counter()
-
+    # The index's temporary folder is made first: the map output is kept there (``spill``)
+    # until the signatures are written, not in worker memory; a failed or interrupted run
+    # removes it with the rest.
     writer = IndexWriter(output)
     try:
         folder = str(writer.folder)
+        spill = writer.folder / "spill"
+        spill.mkdir()
+
+        # map: read and sign each partition
+        signed = [submit(sign_and_spill, part, options, str(spill), pure=False) for part in reads]
+        _wait(signed, "signing", progress, [len(p.files) for p in reads])
+        metas = client.gather([submit(_meta, s, pure=False) for s in signed])
+        counts = [m[0] for m in metas]
+        problems = list(problems) + [p for m in metas for p in m[2]]
+        if not sum(counts):
+            raise NoDocuments("no document loaded", problems)
+        ids = global_ids([m[1] for m in metas])
+        offsets = np.concatenate(([0], np.cumsum(counts)[:-1])).astype(np.int64)
+        total = int(sum(counts))
+        timings["sign"] = time.perf_counter() - clock
+
+        # shuffle and verify, then union-find on the client, over the joined pairs only
+        buckets_n = max(2, min(64, len(reads)))
+        results = _shuffle_and_verify(
+            client, signed, offsets, settings, buckets_n, progress, timings
+        )
+        clock = time.perf_counter()
+        flat_ids = [i for part in ids for i in part]
+        clustering = _cluster_joined(results, total, flat_ids, settings)
+        del results
+        timings["union"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
+        plan = plan_stories(clustering, options.story_part_documents)
+        story_part, story_number, story_of = _route_plan(plan, flat_ids, total)
+        boilerplate = _count_boilerplate(client, signed, story_number, offsets, counts, buckets_n)
+        del story_number
+        timings["boilerplate"] = time.perf_counter() - clock
+        clock = time.perf_counter()
+
         written = [
-            submit(write_signatures, folder, p, ids[p], s, pure=False) for p, s in enumerate(signed)
+            submit(_write_signatures, folder, p, ids[p], s, pure=False)
+            for p, s in enumerate(signed)
         ]
         _wait(written, "writing", progress)
         del signed, written
+        # Nothing reads the map output any more (no task left depends on it).
+        shutil.rmtree(spill)
         routes = _Routes(reads, offsets, counts, ids, story_part, story_of, options.input_format)
         tables = _analyse_stories(client, plan, routes, folder, options, boilerplate, progress)
         timings["analyse"] = time.perf_counter() - clock
@@ -462,9 +508,10 @@ def _shuffle_and_verify(
     for q in range(buckets_n):
         pieces = [submit(operator.getitem, s, q, pure=False) for s in scattered]
         buckets.append(submit(_buckets, pieces, settings, offsets, pure=False))
+    # The scheduler keeps each piece until its bucket is made, then lets it go.
+    del scattered, pieces
     _wait(buckets, "grouping", progress)
     block_lists = client.gather([submit(_block_keys, b, pure=False) for b in buckets])
-    del scattered
     timings["shuffle"] = time.perf_counter() - clock
     clock = time.perf_counter()
 
@@ -474,14 +521,24 @@ def _shuffle_and_verify(
             by_block.setdefault(block, []).append(
                 submit(operator.getitem, buckets[q], block, pure=False)
             )
+    # Each bucket's pairs, and each block's, go once the blocks that need them are verified.
+    del buckets
     verified_f = []
-    for block, pieces in sorted(by_block.items()):
+    for block, block_pieces in sorted(by_block.items()):
         a, b = divmod(block, len(offsets))
         verified_f.append(
             submit(
-                _verify_block, block, pieces, signed[a], signed[b], offsets, settings, pure=False
+                _verify_block,
+                block,
+                block_pieces,
+                signed[a],
+                signed[b],
+                offsets,
+                settings,
+                pure=False,
             )
         )
+    del by_block
     _wait(verified_f, "verifying", progress)
     results: list[tuple[np.ndarray, np.ndarray, int, int]] = client.gather(verified_f)
     timings["verify"] = time.perf_counter() - clock
@@ -560,6 +617,7 @@ def _count_boilerplate(
         )
         for q in range(buckets_n)
     ]
+    del paired
     return boilerplate_of(client.gather(recurring))
 
 

@@ -9,7 +9,10 @@ submits them as tasks, and both get the same answer.
 
 from __future__ import annotations
 
+import itertools
+import mmap
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -173,6 +176,122 @@ def sign_documents(
         files=files,
         sentences=document_sentence_keys(documents),
     )
+
+
+@dataclass(frozen=True)
+class SpilledArrays:
+    """Named arrays written to one file (:func:`write_arrays`): a handle a few hundred bytes
+    long, whatever their size."""
+
+    path: str
+    layout: tuple[tuple[str, str, tuple[int, ...], int], ...]  # name, dtype, shape, offset
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays, read-only, mapped from the file (no copy): their pages are read when
+        touched and leave the process once the arrays are dropped."""
+        if not any(_nbytes(dtype, shape) for _, dtype, shape, _ in self.layout):
+            return {name: np.empty(shape, dtype) for name, dtype, shape, _ in self.layout}
+        with open(self.path, "rb") as file:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        return {
+            name: np.frombuffer(
+                mapped, dtype=dtype, count=int(np.prod(shape)), offset=offset
+            ).reshape(shape)
+            for name, dtype, shape, offset in self.layout
+        }
+
+
+def _nbytes(dtype: str, shape: tuple[int, ...]) -> int:
+    return int(np.prod(shape)) * np.dtype(dtype).itemsize
+
+
+def write_arrays(path: Path, arrays: dict[str, np.ndarray]) -> SpilledArrays:
+    """Write ``arrays`` to the file ``path``, under a temporary name and then renamed: a task
+    run again (a worker died) writes the same file whole, and a reader never sees half of one.
+    The folder must exist: a run that was stopped removes it, and a task still running then
+    fails instead of making it again."""
+    temporary = path.with_name(f"{path.name}.{uuid.uuid4().hex[:12]}.tmp")
+    layout = []
+    offset = 0
+    with open(temporary, "wb") as file:
+        for name, value in arrays.items():
+            array = np.ascontiguousarray(value)
+            padding = -offset % 64
+            file.write(bytes(padding))
+            offset += padding
+            file.write(array.reshape(-1).view(np.uint8).data)
+            layout.append((name, array.dtype.str, tuple(array.shape), offset))
+            offset += array.nbytes
+    os.replace(temporary, path)
+    return SpilledArrays(str(path), tuple(layout))
+
+
+@dataclass(frozen=True)
+class SpilledPart:
+    """A :class:`SignedPart` whose arrays (and ids) are in a file (:func:`spill`): what the
+    Dask engine keeps in worker memory between the steps that need them, instead of the arrays
+    themselves (about 2 KB a document)."""
+
+    number: int
+    count: int
+    data: SpilledArrays
+    problems: list[Problem]
+    files: dict[str, int]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The arrays, mapped from the file (:meth:`SpilledArrays.arrays`)."""
+        return self.data.arrays()
+
+    def ids(self) -> list[str]:
+        """The document ids, as read."""
+        arrays = self.arrays()
+        blob = arrays["id_bytes"].tobytes()
+        bounds = arrays["id_bounds"].tolist()
+        return [blob[start:end].decode("utf-8") for start, end in itertools.pairwise(bounds)]
+
+    def load(self) -> SignedPart:
+        """The signed part, its arrays mapped from the file."""
+        arrays = self.arrays()
+        return SignedPart(
+            number=self.number,
+            count=self.count,
+            ids=self.ids(),
+            tokens=TokenStrings(arrays["codes"], arrays["bounds"]),
+            signatures=arrays["signatures"],
+            subjects=Subjects(arrays["subject_values"], arrays["subject_offsets"]),
+            copy_keys=arrays["copy_keys"],
+            problems=self.problems,
+            files=self.files,
+            sentences=(arrays["sentence_owners"], arrays["sentence_keys"]),
+        )
+
+
+def spill(signed: SignedPart, folder: str) -> SpilledPart:
+    """Write ``signed``'s arrays and ids to ``folder/part-NNNNN.bin`` (:func:`write_arrays`)."""
+    encoded = [i.encode("utf-8") for i in signed.ids]
+    id_bounds = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(e) for e in encoded], out=id_bounds[1:])
+    data = write_arrays(
+        Path(folder) / f"part-{signed.number:05d}.bin",
+        {
+            "codes": signed.tokens.codes,
+            "bounds": signed.tokens.bounds,
+            "signatures": signed.signatures,
+            "subject_values": signed.subjects.values,
+            "subject_offsets": signed.subjects.offsets,
+            "sentence_owners": signed.sentences[0],
+            "sentence_keys": signed.sentences[1],
+            "copy_keys": signed.copy_keys,
+            "id_bytes": np.frombuffer(b"".join(encoded), dtype=np.uint8),
+            "id_bounds": id_bounds,
+        },
+    )
+    return SpilledPart(signed.number, signed.count, data, signed.problems, signed.files)
+
+
+def sign_and_spill(part: ReadPart, options: Options, folder: str) -> SpilledPart:
+    """:func:`sign_part`, its output written to a file in ``folder`` (:func:`spill`)."""
+    return spill(sign_part(part, options), folder)
 
 
 def global_ids(parts: Sequence[Sequence[str]]) -> list[list[str]]:

@@ -11,6 +11,7 @@ documents, alignment and discrepancies when asked for, one row group each.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -104,6 +105,7 @@ class IndexWriter:
             raise CorpusIndexError(
                 f"{self.path}: a folder that is not a Parallax index; not overwriting it"
             )
+        self.created = not self.path.exists()
         try:
             self.path.mkdir(parents=True, exist_ok=True)
             for stale in self.path.glob(".tmp-*"):  # left by a run that was killed
@@ -155,9 +157,13 @@ class IndexWriter:
                 shutil.rmtree(old, ignore_errors=True)
 
     def discard(self) -> None:
-        """Remove the temporary folder (an interrupted or failed run)."""
+        """Remove the temporary folder (an interrupted or failed run), and the index folder if
+        this writer made it."""
         if not self.committed:
             shutil.rmtree(self.folder, ignore_errors=True)
+            if self.created:
+                with contextlib.suppress(OSError):  # not empty: something else is there
+                    self.path.rmdir()
 
 
 def _alive(pid: str) -> bool:
