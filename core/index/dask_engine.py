@@ -676,8 +676,7 @@ def _analyse_stories(
     # worker holding it may die.
     recurring_keys_array = np.array(sorted(boilerplate.recurring), dtype=np.uint64)
     needs = routes.needed_by()
-    last_use = {p: max(parts) for p, parts in enumerate(needs) if parts}
-    routed: dict[int, Future[Any]] = {}
+    pieces: dict[tuple[int, int], Future[Any]] = {}
     analysed: list[Future[Any] | None] = [None] * len(plan)
     number_of: dict[Future[Any], int] = {}
     running = as_completed()
@@ -685,23 +684,25 @@ def _analyse_stories(
     def submit(number: int) -> None:
         sources = [p for p in range(len(routes.reads)) if number in needs[p]]
         for p in sources:
-            if p not in routed:
-                routed[p] = routes.route(client, p)
-        pieces = [client.submit(operator.getitem, routed[p], number, pure=False) for p in sources]
+            if (p, number) not in pieces:
+                routed = routes.route(client, p)
+                # Cut for every story partition at once: a piece cut only when its partition
+                # comes up waits behind the analysis running on the (one-thread) worker that
+                # holds it, and the worker that needs it sits idle meanwhile. The pieces hold
+                # the routed tables themselves, not copies.
+                for target in needs[p]:
+                    pieces[p, target] = client.submit(operator.getitem, routed, target, pure=False)
+                del routed
         future = client.submit(
             _analyse_routed,
             folder,
             number,
             plan[number],
-            pieces,
+            [pieces.pop((p, number)) for p in sources],
             options.aliases,
             recurring_keys_array,
             pure=False,
         )
-        for p in sources:
-            if last_use[p] == number:
-                # Its pieces hold what later tasks need: the whole partition can go.
-                del routed[p]
         analysed[number] = future
         number_of[future] = number
         running.add(future)
