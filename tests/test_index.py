@@ -67,6 +67,23 @@ def _dask(paths, target, client, progress=None, options=SMALL):
     )
 
 
+def test_the_workers_a_run_starts_do_not_profile_themselves():
+    # Sampling the task thread's stack every 10 ms cost a few percent of the analysis.
+    import dask
+
+    from parallax.core.index.dask_engine import QUIET_WORKERS, connect
+
+    client, cluster = connect(None, 1)
+    try:
+        seen = client.run(lambda: {key: dask.config.get(key) for key in QUIET_WORKERS})
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    assert list(seen.values()) == [QUIET_WORKERS]
+    assert dask.config.get("distributed.worker.profile.enabled")  # the caller's is untouched
+
+
 def test_an_index_gives_back_exactly_what_was_analysed(demo_path, demo, tmp_path):
     build_index([str(demo_path)], str(tmp_path / "index"))
     index = CorpusIndex(tmp_path / "index")
