@@ -269,8 +269,9 @@ def _terms(
 def _word_terms(word: str) -> tuple[str, ...]:
     """The content terms of one folded word: its stem, CJK characters and pairs, or none."""
     if CJK_CHAR.match(word):
-        pairs = tuple(word[i : i + 2] for i in range(len(word) - 1))
-        return (word, *pairs) if len(word) == 1 else pairs
+        if len(word) == 1:
+            return (word,)
+        return tuple(word[i : i + 2] for i in range(len(word) - 1))
     if word in _NOT_CONTENT or word.isdigit():
         return ()
     return (stem(word.replace("’", "'")),)
