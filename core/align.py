@@ -44,7 +44,15 @@ from parallax.core.document import Document, Frozen, TextField, trusted
 from parallax.core.entities import names_used_mid_sentence
 from parallax.core.facts import WORD_TERMS, citations_blanked, content_terms, stem
 from parallax.core.quantities import SCALES, UNITS, find_quantities
-from parallax.core.text import CITATION_MARKER, CJK_CHAR, CJK_RANGES, Memo, digit_starts, fold
+from parallax.core.text import (
+    CITATION_MARKER,
+    CJK_CHAR,
+    CJK_RANGES,
+    WITHOUT_CITATIONS,
+    Memo,
+    digit_starts,
+    fold,
+)
 
 RowKind = Literal["title", "source", "published", "section", "claim"]
 
@@ -161,8 +169,11 @@ def clear_caches() -> None:
     _span_tokens.cache_clear()
     names_used_mid_sentence.cache_clear()
     _MATCH_KEYS.clear()
+    _CLAIM_WORDS.clear()
+    _TEXT_TOKENS.clear()
     _DIFF_KEYS.clear()
     WORD_TERMS.clear()
+    WITHOUT_CITATIONS.clear()
 
 
 _MATCH_KEYS = Memo(fold)
@@ -215,13 +226,20 @@ class _Draft:
     members: dict[int, list[int]] = field(default_factory=dict)  # version -> segments
     representatives: list[str] = field(default_factory=list)
     words: list[str] = field(default_factory=list)
+    # The last terms read, and the members they were read for: a row is read again for
+    # every later version, and most rows gain no member in between.
+    _terms: tuple[tuple[tuple[int, tuple[int, ...]], ...], Counter[str]] | None = None
 
     def terms(self, versions: list[_Version]) -> Counter[str]:
-        """The content terms of every member."""
+        """The content terms of every member (not to be changed by the caller)."""
+        members = tuple((v, tuple(segments)) for v, segments in self.members.items())
+        if self._terms is not None and self._terms[0] == members:
+            return self._terms[1]
         counts: Counter[str] = Counter()
-        for v, segments in self.members.items():
+        for v, segments in members:
             for s in segments:
                 counts.update(versions[v].terms[s])
+        self._terms = (members, counts)
         return counts
 
 
@@ -243,22 +261,27 @@ class _Keys:
         return "".join(out)
 
 
+def _claim_words(text: str) -> tuple[tuple[str, ...], str]:
+    """A claim's folded tokens without its citation markers, and the same sorted and joined
+    by spaces (so that ``fuzz.ratio`` in ``cdist`` equals ``token_sort_ratio`` at a fraction
+    of its cost)."""
+    keys = _MATCH_KEYS
+    folded = tuple(keys[token] for token, _, _ in _TEXT_TOKENS[text] if token[0] != "[")
+    return folded, " ".join(sorted(folded))
+
+
+#: :func:`_claim_words` of each claim text, remembered: the versions of a story share most of
+#: their claims word for word.
+_CLAIM_WORDS = Memo(_claim_words, limit=16_384)
+
+
 def _prepare(documents: Sequence[Document], keys: _Keys) -> list[_Version]:
     versions = []
-    findall = DIFF_TOKEN.findall
+    claim_words = _CLAIM_WORDS
     for document in documents:
-        body = document.body
-        folded = [
-            [
-                _MATCH_KEYS[text]
-                for text in findall(body, segment.start, segment.end)
-                if text[0] != "["
-            ]
-            for segment in document.segments
-        ]
-        segment_keys = [keys.string(words) for words in folded]
-        # Sorted once, so fuzz.ratio in cdist equals token_sort_ratio at a fraction of its cost.
-        words = [" ".join(sorted(words)) for words in folded]
+        read = [claim_words[segment.text] for segment in document.segments]
+        segment_keys = [keys.string(folded) for folded, _ in read]
+        words = [joined for _, joined in read]
         versions.append(_Version(document, segment_keys, words, _Terms(document)))
     return versions
 
@@ -409,9 +432,11 @@ def _pair_paraphrases(
     """Claims that say the same in other words pair when each is the other's best match on
     weighted content terms (figures, dates, names and stems of content words)."""
     pending = [s for s in range(len(version.keys)) if s not in row_of and version.terms[s]]
+    if not pending:
+        return
     row_terms = {r: row.terms(versions) for r, row in enumerate(rows) if r not in taken}
     free = [r for r, terms in row_terms.items() if terms and rows[r].members]
-    if not pending or not free:
+    if not free:
         return
     weights = _Weights([version.terms[s] for s in pending] + [row_terms[r] for r in free])
     claim_vectors = {s: weights.vector(version.terms[s]) for s in pending}
@@ -786,8 +811,19 @@ def cell_tokens(document: Document, row: Row, cell: Cell) -> list[Token]:
 def _span_tokens(text: str, start: int, end: int) -> tuple[Token, ...]:
     new = tuple.__new__
     return tuple(
-        new(Token, (m.group(), m.start(), m.end())) for m in DIFF_TOKEN.finditer(text, start, end)
+        new(Token, (token, start + s, start + e)) for token, s, e in _TEXT_TOKENS[text[start:end]]
     )
+
+
+def _text_tokens(text: str) -> tuple[tuple[str, int, int], ...]:
+    return tuple((m.group(), m.start(), m.end()) for m in DIFF_TOKEN.finditer(text))
+
+
+#: The diff tokens of each claim text with offsets into it, remembered: the versions of a story
+#: share most claims word for word, and a claim is read for matching (:func:`_claim_words`)
+#: and again for diffing (:func:`_span_tokens`). ``DIFF_TOKEN`` looks neither behind nor
+#: ahead, so a claim's tokens are the same read alone or inside its body.
+_TEXT_TOKENS = Memo(_text_tokens, limit=8_192)
 
 
 def diff_key(token: str) -> str:

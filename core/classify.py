@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -376,8 +376,15 @@ def fact_findings(
         ("number", "number"),
         ("name", "entity"),
     )
+    by_kind: dict[str, dict[int, Counter[Hashable]]] = {kind: {} for kind, _ in labels}
+    for v in present:
+        for kind, _ in labels:
+            by_kind[kind][v] = Counter()
+        for fact in facts[v]:
+            if fact.kind in by_kind:
+                by_kind[fact.kind][v][fact.key] += 1
     for kind, label in labels:
-        keys = {v: Counter(f.key for f in facts[v] if f.kind == kind) for v in present}
+        keys = by_kind[kind]
         if len({frozenset(k.items()) for k in keys.values()}) <= 1:
             if kind == "name" and any(keys.values()) and _written_differently(context, facts):
                 # One entity by the alias file, written another way ("高市早苗" / "Takaichi").
@@ -572,22 +579,24 @@ def _without_facts(context: StoryContext, v: int, span: Span, facts: list[Fact])
     """The span's text with its figures, dates and names blanked out."""
     if span.start is None:
         return ""
-    text = list(span.text)
+    text = span.text
     for fact in facts:
-        for i in range(max(fact.start - span.start, 0), min(fact.end - span.start, len(text))):
-            text[i] = " "
-    return without_citations("".join(text))
+        start, end = max(fact.start - span.start, 0), min(fact.end - span.start, len(text))
+        if start < end:
+            text = text[:start] + " " * (end - start) + text[end:]
+    return without_citations(text)
 
 
-def _nearby_terms(context: StoryContext, row: Row, v: int) -> frozenset[str]:
-    """The content terms of version ``v``'s claim in ``row`` and of the claims either side of
-    it (where a split or merged sentence puts the rest of its words)."""
+def _stated_nearby(context: StoryContext, row: Row, v: int, terms: Iterable[str]) -> bool:
+    """True when version ``v`` states every one of ``terms`` in its claim in ``row`` or in the
+    claims either side of it (where a split or merged sentence puts the rest of its words)."""
     segments = row.cells[v].segments
     if not segments:
-        return frozenset()
+        return not any(True for _ in terms)
     sets = context.term_sets(v)
     first, last = max(min(segments) - 1, 0), min(max(segments) + 1, len(sets) - 1)
-    return frozenset().union(*sets[first : last + 1])
+    nearby = sets[first : last + 1]
+    return all(any(term in found for found in nearby) for term in terms)
 
 
 def wording_finding(
@@ -624,7 +633,7 @@ def wording_finding(
     }
     if others and sum(len(m) for m in missing.values()) <= 2:
         return None
-    if not others and all(union.keys() <= _nearby_terms(context, row, v) for v in present):
+    if not others and all(_stated_nearby(context, row, v, union) for v in present):
         # Every version states these words in this claim or the next to it: reordered, or
         # restated across a split, not reworded.
         return Finding("wording", "low", row.index, unit.spans, tier="unimportant")

@@ -342,6 +342,19 @@ class Profile:
     def states_fact(self, kind: str, key: Hashable) -> bool:
         """True when the version gives this figure, date or name somewhere; a short or long
         form of a name counts ("Shizuoka" for "Shizuoka City")."""
+        answers = self._stated
+        found = answers.get((kind, key))
+        if found is None:
+            found = answers[kind, key] = self._states_fact(kind, key)
+        return found
+
+    @cached_property
+    def _stated(self) -> dict[tuple[str, Hashable], bool]:
+        # Answers already given: an omission's facts are checked against each version that
+        # lacks them, once for the unit and once for the claim.
+        return {}
+
+    def _states_fact(self, kind: str, key: Hashable) -> bool:
         if kind == "name" and isinstance(key, str):
             if key in self.names:
                 return True
@@ -359,14 +372,21 @@ class Profile:
             _same_date(key, tuple(t[1:].split("-"))) for t in self.dates
         )
 
+    @cached_property
+    def word_set(self) -> frozenset[str]:
+        """The version's distinct words (:attr:`words`): a term that is a whole word is
+        stated without searching the text for a word it begins."""
+        return frozenset(self.words.split())
+
     def states_words(self, terms: Iterable[str]) -> list[str]:
         """Which of these word terms (stems, or CJK characters and pairs) the version has
         nowhere."""
-        words = self.words
+        words, whole = self.words, self.word_set
         return [
             term
             for term in terms
-            if (term not in words if CJK_CHAR.match(term) else f" {term}" not in words)
+            if term not in whole
+            and (term not in words if CJK_CHAR.match(term) else f" {term}" not in words)
         ]
 
 

@@ -36,6 +36,10 @@ def fold(text: str) -> str:
 
 def without_citations(text: str) -> str:
     """``text`` with citation runs removed and whitespace collapsed."""
+    return WITHOUT_CITATIONS[text]
+
+
+def _without_citations(text: str) -> str:
     return " ".join(CITATION_RUN.sub(" ", text).split())
 
 
@@ -106,3 +110,8 @@ class Memo(dict[str, _Value]):
             self.clear()
         value = self[key] = self.function(key)
         return value
+
+
+#: :func:`without_citations` of each text, remembered: a unit's readings are compared without
+#: their markers by several rules, and versions share most readings.
+WITHOUT_CITATIONS: Memo[str] = Memo(_without_citations, limit=16_384)
