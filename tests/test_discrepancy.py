@@ -595,3 +595,50 @@ def test_facts_omitted_from_one_clause_are_one_omission():
     assert [(d.kind, d.severity) for d in found] == [("omission", "medium")]
     assert "$40 million" in found[0].summary and "Federal Trade Commission" in found[0].summary
     assert found[0].readings[1].start is None
+
+
+# --- remembered readers: the same answers as reading afresh -----------------------------------
+
+_CLAIM_TEXT = st.lists(
+    st.sampled_from([*"ab Zé9,.'’-%$[]1^日本 \n", "[12]", "[3][4]", " 5 %", "word"]),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=60, deadline=None)
+@given(first=_CLAIM_TEXT, second=_CLAIM_TEXT)
+def test_a_claims_tokens_are_the_same_read_alone_or_inside_its_body(first, second):
+    # Claim tokens are remembered by the claim's text, then placed at its offset in the body:
+    # that holds only while the token pattern looks neither behind nor ahead of a claim.
+    from parallax.core.align import DIFF_TOKEN, cell_tokens
+
+    one, other = doc(f"{first} {second}. Tail.", index=1), doc(f"{second}. Tail.", index=2)
+    alignment = align([one, other])
+    for row in alignment.rows:
+        if row.kind != "claim":
+            continue
+        for document, cell in zip((one, other), row.cells, strict=True):
+            expected = [
+                (m.group(), m.start(), m.end())
+                for s in cell.segments
+                for m in DIFF_TOKEN.finditer(
+                    document.body, document.segments[s].start, document.segments[s].end
+                )
+            ]
+            assert [tuple(t) for t in cell_tokens(document, row, cell)] == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    text=st.text(alphabet=st.sampled_from(list("abcé 日本人")), max_size=40),
+    terms=st.lists(st.text(alphabet=st.sampled_from(list("abcé日本人")), min_size=1), max_size=8),
+)
+def test_a_version_states_a_word_term_exactly_when_some_word_starts_with_it(text, terms):
+    # Whole words are answered from a set; the rest by searching the folded words.
+    from parallax.core.facts import profile
+    from parallax.core.text import CJK_CHAR
+
+    stated = profile(["", text])
+    words = stated.words
+    expected = [t for t in terms if (t not in words if CJK_CHAR.match(t) else f" {t}" not in words)]
+    assert stated.states_words(terms) == expected
