@@ -228,7 +228,9 @@ class _Draft:
     words: list[str] = field(default_factory=list)
     # The last terms read, and the members they were read for: a row is read again for
     # every later version, and most rows gain no member in between.
-    _terms: tuple[tuple[tuple[int, tuple[int, ...]], ...], Counter[str]] | None = None
+    _terms: tuple[tuple[tuple[int, tuple[int, ...]], ...], Counter[str]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def terms(self, versions: list[_Version]) -> Counter[str]:
         """The content terms of every member (not to be changed by the caller)."""

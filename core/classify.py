@@ -37,7 +37,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Collection, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, cast
@@ -587,12 +587,12 @@ def _without_facts(context: StoryContext, v: int, span: Span, facts: list[Fact])
     return without_citations(text)
 
 
-def _stated_nearby(context: StoryContext, row: Row, v: int, terms: Iterable[str]) -> bool:
+def _stated_nearby(context: StoryContext, row: Row, v: int, terms: Collection[str]) -> bool:
     """True when version ``v`` states every one of ``terms`` in its claim in ``row`` or in the
     claims either side of it (where a split or merged sentence puts the rest of its words)."""
     segments = row.cells[v].segments
     if not segments:
-        return not any(True for _ in terms)
+        return not terms
     sets = context.term_sets(v)
     first, last = max(min(segments) - 1, 0), min(max(segments) + 1, len(sets) - 1)
     nearby = sets[first : last + 1]
