@@ -299,6 +299,9 @@ class Profile:
     def __init__(self, texts: Sequence[str], *, aliases: AliasTable | None = None) -> None:
         self.texts = [CITATION_RUN.sub(lambda m: " " * len(m.group()), t) for t in texts]
         self.aliases = aliases or _NO_ALIASES
+        # Answers already given: an omission's facts are checked against each version that
+        # lacks them, once for the unit and once for the claim.
+        self._stated: dict[tuple[str, Hashable], bool] = {}
 
     @cached_property
     def dates(self) -> frozenset[str]:
@@ -347,12 +350,6 @@ class Profile:
         if found is None:
             found = answers[kind, key] = self._states_fact(kind, key)
         return found
-
-    @cached_property
-    def _stated(self) -> dict[tuple[str, Hashable], bool]:
-        # Answers already given: an omission's facts are checked against each version that
-        # lacks them, once for the unit and once for the claim.
-        return {}
 
     def _states_fact(self, kind: str, key: Hashable) -> bool:
         if kind == "name" and isinstance(key, str):
